@@ -1,0 +1,123 @@
+#!/bin/sh
+# Create (once) a demo ISMS of a fictional mid-sized company and show it with a
+# short tour of the CLI. Usage: scripts/demo.sh PATH-TO-ISMS DEMO-DB
+# Running it again reuses the existing demo database.
+set -eu
+ISMS=$1
+DB=$2
+export ISMS_DB="$DB"
+export ISMS_ACTOR="demo"
+
+say() { printf '\n$ isms %s\n' "$*"; "$ISMS" "$@"; }
+
+if [ ! -f "$DB" ]; then
+    "$ISMS" init --org "Brightwater Logistics GmbH" >/dev/null
+    i() { "$ISMS" "$@" >/dev/null; }
+
+    # 4.1 Context issues
+    i context-issue add --title "NIS2 brings freight forwarding under national cyber law" \
+        --origin external --category regulatory --owner "Lena Vogt" --review-date 2027-03-31 \
+        --description "The national NIS2 implementation lists logistics as an important sector." \
+        --effect "Raises the bar for incident reporting and supplier security."
+    i context-issue add --title "Customers demand ISO/IEC 27001 certification in tenders" \
+        --origin external --category competitive --owner "Jonas Weber" --review-date 2027-01-15 \
+        --effect "Certification decides whether we may bid for large retail contracts."
+    i context-issue add --title "Ransomware attacks on ports and carriers" --origin external \
+        --category technological --owner "Lena Vogt" --status monitored \
+        --effect "Outages of partner systems stop shipments; our own systems are a target."
+    i context-issue add --title "Heavy rain and floods at the Hamburg hub" --origin external \
+        --category environmental --climate-related true --owner "Markus Brandt" \
+        --review-date 2027-06-30 \
+        --effect "The data room sits on the ground floor of a site in a flood zone."
+    i context-issue add --title "Warehouse staff turnover above 20 % a year" --origin internal \
+        --category organizational --owner "Aylin Kaya" \
+        --effect "Awareness training must reach many new people quickly."
+    i context-issue add --title "Legacy transport management system on premises" \
+        --origin internal --category technological --owner "Tobias Klein" \
+        --effect "Patching is slow; the vendor's support ends in 2028."
+    i context-issue add --title "Cloud-first strategy for office IT" --origin internal \
+        --category strategic --owner "Jonas Weber" --status open
+    i context-issue add --title "Open reporting culture after the 2025 phishing incident" \
+        --origin internal --category cultural --owner "Aylin Kaya" --status closed
+
+    i climate-decision add --title "Climate change relevance, 2026" --relevant true \
+        --decided-by "Management board" --decided-on 2026-02-10 \
+        --reasoning "Floods threaten the Hamburg hub and heat waves the Duisburg warehouse; both affect availability of information and systems."
+
+    # 4.2 Interested parties and requirements
+    i interested-party add --title "Retail customers" --category customer --origin external \
+        --owner "Jonas Weber" --expectations "Shipment data kept confidential and available around the clock."
+    i interested-party add --title "Federal Office for Information Security (BSI)" \
+        --category authority --origin external --owner "Lena Vogt"
+    i interested-party add --title "Employees and works council" --category employee \
+        --origin internal --owner "Aylin Kaya"
+    i interested-party add --title "Cloud and hosting providers" --category supplier \
+        --origin external --owner "Tobias Klein"
+    i interested-party add --title "Cyber insurer" --category insurer --origin external \
+        --owner "Markus Brandt"
+    i interested-party add --title "Shareholders" --category shareholder --origin external \
+        --owner "Jonas Weber"
+
+    i requirement add --title "Report significant incidents within 24 hours" --party IP-2 \
+        --type legal --source "NIS2 implementation act, section 32" --addressed yes \
+        --how-addressed "Incident procedure with an on-call reporting duty." --owner "Lena Vogt"
+    i requirement add --title "Protect personal data of consignees" --party IP-1 --type legal \
+        --source "GDPR Art. 32" --addressed yes --how-addressed "Access control and encryption of the TMS database."
+    i requirement add --title "ISO/IEC 27001 certificate by end of 2027" --party IP-1 \
+        --type contractual --source "Framework agreement with MegaMart, clause 14" \
+        --addressed partly --how-addressed "ISMS being established; audit planned for Q3 2027." \
+        --reason-not-addressed "Certification audit not yet held." --review-date 2027-09-30
+    i requirement add --title "Multi-factor authentication for remote access" --party IP-5 \
+        --type contractual --source "Cyber policy 2026, annex B" --addressed partly \
+        --how-addressed "MFA on VPN and email." --reason-not-addressed "Warehouse terminals still use passwords only."
+    i requirement add --title "Co-determination on monitoring of employees" --party IP-3 \
+        --type legal --source "Works Constitution Act, section 87" --addressed yes \
+        --how-addressed "Logging concept agreed with the works council."
+    i requirement add --title "Climate risk disclosure in the annual report" --party IP-6 \
+        --type regulatory --source "CSRD" --addressed no --climate-related true \
+        --reason-not-addressed "Handled by the sustainability team outside the ISMS."
+    i requirement add --title "Shared responsibility model followed" --party IP-4 \
+        --type contractual --addressed yes --how-addressed "Cloud security baseline per provider."
+
+    # 4.3 Scope
+    i scope-item add --title "Hamburg headquarters and hub" --type site --inclusion included \
+        --description "Offices, data room and cross-dock warehouse."
+    i scope-item add --title "Duisburg warehouse" --type site --inclusion included
+    i scope-item add --title "Freight forwarding service" --type service --inclusion included \
+        --interfaces "EDI links with carriers and customs." \
+        --dependencies "Carriers' track-and-trace platforms."
+    i scope-item add --title "Transport management system" --type technology --inclusion included
+    i scope-item add --title "Canteen operated by a contractor" --type organizational_unit \
+        --inclusion excluded --justification "Handles no information of the ISMS; separate contract."
+    i scope-item add --title "Polish subsidiary" --type organizational_unit --inclusion excluded \
+        --justification "Separate legal entity with its own IT; planned for the 2028 scope extension."
+
+    # 4.4 ISMS processes
+    i process add --title "Risk management" --owner "Lena Vogt" --status operating \
+        --purpose "Identify, assess and treat information security risks."
+    i process add --title "Incident management" --owner "Tobias Klein" --status operating \
+        --interacts-with PRC-1
+    i process add --title "Supplier management" --owner "Markus Brandt" --status operating \
+        --interacts-with PRC-1,PRC-2
+    i process add --title "Internal audit" --owner "Aylin Kaya" --status planned \
+        --externally-provided true --provider "Audit partner Nord GmbH"
+    i process add --title "Awareness and training" --owner "Aylin Kaya" --status operating
+    echo "Created the demo ISMS in $DB."
+else
+    echo "Using the demo ISMS in $DB."
+fi
+
+say kinds
+say context-issue list
+say requirement list --addressed partly
+say process show PRC-1
+cat <<MSG
+
+That was the command line. Try, for example:
+  export ISMS_DB=$DB
+  $ISMS context-issue add --title "New supplier portal" --origin internal --category technological
+  $ISMS requirement list --sort -title
+  $ISMS interested-party retire IP-6 --reason "test"     (refused: requirements refer to it)
+  $ISMS --help
+The web server and its login arrive with the next releases.
+MSG

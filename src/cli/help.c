@@ -1,0 +1,205 @@
+/* Help texts. Kind and verb help is generated from the registry. */
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/clauses.h"
+
+void help_main(cli_ctx *c)
+{
+    FILE *o = c->out;
+    fputs("isms - an information security management system (ISO/IEC 27001:2022)\n\n"
+          "Usage:\n"
+          "  isms [--db FILE] [--as NAME] [--json] COMMAND [ARGS...]\n"
+          "  isms [--db FILE] KIND VERB [ARGS...]\n\n"
+          "Commands:\n"
+          "  init      create a new ISMS database (--db FILE [--org NAME])\n"
+          "  kinds     list the kinds of record, by clause of ISO/IEC 27001:2022\n"
+          "  schema    print the database schema (--sql: the schema the registry implies)\n"
+          "  help      this text\n\n"
+          "Verbs on every kind of record:\n"
+          "  list      list records: --sort [-]FIELD, --FIELD VALUE filters, --q TEXT,\n"
+          "            --limit N, --cursor C, --all (with retired), --retired (only retired)\n"
+          "  show ID   one record with the records that refer to it\n"
+          "  add       --FIELD VALUE ...; prints the new id\n"
+          "  set ID    --FIELD VALUE ... [--if-version N]; an empty VALUE clears a field\n"
+          "  retire ID --reason TEXT [--if-version N]\n"
+          "  delete ID [--if-version N] (only kinds that allow it)\n\n"
+          "Kinds:\n",
+          o);
+    for (size_t i = 0; i < c->reg->nkinds; i++) {
+        const isms_kind *k = c->reg->kinds[i];
+        fprintf(o, "  %-18s %s (clause %s)\n", k->name, k->label, k->clause);
+    }
+    fputs("\nOptions:\n"
+          "  --db FILE      the ISMS database (or set ISMS_DB)\n"
+          "  --as NAME      who makes the change (default: ISMS_ACTOR, else the login name)\n"
+          "  --json         machine-readable output; errors as JSON on stderr\n"
+          "  --help         help on any command or kind: isms KIND --help, isms KIND VERB --help\n"
+          "  --version      print the version\n\n"
+          "Exit codes: 0 done, 1 refused (the message names the field), 2 wrong usage,\n"
+          "3 the database failed.\n",
+          o);
+}
+
+void help_init(cli_ctx *c)
+{
+    fputs("Usage: isms init --db FILE [--org NAME]\n\n"
+          "Create a new ISMS in FILE (a SQLite database, created by this command).\n"
+          "Refuses a file that already holds an ISMS or any other data.\n\n"
+          "  --org NAME   the organization's name (at most 200 characters)\n",
+          c->out);
+}
+
+void help_kinds(cli_ctx *c)
+{
+    fputs("Usage: isms kinds [--json]\n\n"
+          "List every kind of record with its CLI name, API name, id prefix and the clause\n"
+          "of ISO/IEC 27001:2022 it serves. --json prints the whole registry: fields, types,\n"
+          "allowed values and flags.\n",
+          c->out);
+}
+
+void help_schema(cli_ctx *c)
+{
+    fputs("Usage: isms schema --db FILE | isms schema --sql\n\n"
+          "  --db FILE   describe the tables, columns, indexes and foreign keys of a database\n"
+          "  --sql       print the SQL (SQLite) the record registry implies; maintainers use\n"
+          "              it to write the migration after changing the registry\n",
+          c->out);
+}
+
+static void field_line(cli_ctx *c, const isms_field *f)
+{
+    char kebab[ISMS_FIELD_NAME_MAX];
+    args_kebab(f->name, kebab, sizeof(kebab));
+    fprintf(c->out, "  --%-22s %s%s", kebab, f->help,
+            (f->flags & FF_REQUIRED) ? " (required)" : "");
+    switch (f->type) {
+    case FT_ENUM:
+        fputs("\n      one of:", c->out);
+        for (const char *const *v = f->values; *v; v++)
+            fprintf(c->out, " %s", *v);
+        if (f->default_text)
+            fprintf(c->out, " (default %s)", f->default_text);
+        break;
+    case FT_TEXT:
+    case FT_LONGTEXT:
+        fprintf(c->out, "\n      text, at most %d characters", f->max_len);
+        break;
+    case FT_REF:
+        fprintf(c->out, "\n      a %s id, such as %s-1", f->target->name,
+                f->target->prefix);
+        break;
+    case FT_REFLIST:
+        fprintf(c->out, "\n      ids of %s, separated by commas, such as %s-1,%s-2",
+                f->target->label_plural, f->target->prefix, f->target->prefix);
+        break;
+    case FT_ANYREF:
+        fputs("\n      the id of any record, such as ISS-1", c->out);
+        break;
+    case FT_BOOL:
+        fputs("\n      true or false", c->out);
+        break;
+    case FT_DATE:
+        fputs("\n      a date, YYYY-MM-DD", c->out);
+        break;
+    case FT_DATETIME:
+        fputs("\n      a date and time, YYYY-MM-DDTHH:MM:SSZ", c->out);
+        break;
+    case FT_INT:
+        fputs("\n      a whole number", c->out);
+        break;
+    case FT_DECIMAL:
+        fputs("\n      a number with up to 6 decimals", c->out);
+        break;
+    default:
+        break;
+    }
+    fputc('\n', c->out);
+}
+
+static void fields_help(cli_ctx *c, const isms_kind *k, unsigned need)
+{
+    for (size_t i = 0; i < k->nfields; i++) {
+        const isms_field *f = &k->fields[i];
+        if ((f->flags & FF_DERIVED) || (need && !(f->flags & need)))
+            continue;
+        field_line(c, f);
+    }
+}
+
+void help_kind(cli_ctx *c, const isms_kind *k)
+{
+    const isms_clause *cl = clause_find(k->clause);
+    fprintf(c->out, "%s (%s-n): %s\nClause %s%s%s\n\n", k->label, k->prefix, k->help, k->clause,
+            cl ? " " : "", cl ? cl->title : "");
+    fprintf(c->out, "Usage:\n"
+                    "  isms %s list [--sort [-]FIELD] [--FIELD VALUE]... [--q TEXT] [--limit N]\n"
+                    "               [--cursor C] [--all | --retired] [--json]\n"
+                    "  isms %s show ID [--json]\n"
+                    "  isms %s add --FIELD VALUE... [--json]\n"
+                    "  isms %s set ID --FIELD VALUE... [--if-version N] [--json]\n"
+                    "  isms %s retire ID --reason TEXT [--if-version N]\n",
+            k->name, k->name, k->name, k->name, k->name);
+    if (k->flags & KF_DELETABLE)
+        fprintf(c->out, "  isms %s delete ID [--if-version N]\n", k->name);
+    if (k->flags & KF_IMMUTABLE)
+        fprintf(c->out, "\n%s records cannot be changed once recorded.\n", k->label);
+    if (k->flags & KF_SINGLETON)
+        fprintf(c->out, "Only one is in force: adding a new one retires the previous one.\n");
+    fputs("\nFields:\n", c->out);
+    fields_help(c, k, 0);
+}
+
+bool help_verb(cli_ctx *c, const isms_kind *k, const char *verb)
+{
+    char kebab[ISMS_FIELD_NAME_MAX];
+    if (strcmp(verb, "list") == 0) {
+        fprintf(c->out, "Usage: isms %s list [OPTIONS]\n\n"
+                        "  --sort [-]FIELD   sort by a field (- for descending); default: id\n"
+                        "  --q TEXT          only records whose title or id contains TEXT\n"
+                        "  --limit N         records per page, 1 to %d (default %d)\n"
+                        "  --cursor C        the next page, as printed after the last one\n"
+                        "  --all             include retired records\n"
+                        "  --retired         only retired records\n"
+                        "  --json            print {\"items\": [...], \"next_cursor\": ...}\n\n"
+                        "Sortable fields:",
+                k->name, STORE_PAGE_MAX, STORE_PAGE_DEFAULT);
+        for (size_t i = 0; i < k->nfields; i++)
+            if (k->fields[i].flags & FF_SORTABLE)
+                fprintf(c->out, " %s", args_kebab(k->fields[i].name, kebab, sizeof(kebab)));
+        fputs("\n\nFilters (--FIELD VALUE; an empty VALUE matches records without one):\n",
+              c->out);
+        fields_help(c, k, FF_FILTERABLE);
+        return true;
+    }
+    if (strcmp(verb, "add") == 0 || strcmp(verb, "set") == 0) {
+        bool add = verb[0] == 'a';
+        fprintf(c->out, "Usage: isms %s %s --FIELD VALUE... [--json]\n\n", k->name,
+                add ? "add" : "set ID [--if-version N]");
+        fputs(add ? "Prints the new record's id.\n\n"
+                  : "Changes the fields given; an empty VALUE clears a field. With\n"
+                    "--if-version, the change is refused if the record has changed since.\n\n",
+              c->out);
+        fields_help(c, k, 0);
+        return true;
+    }
+    if (strcmp(verb, "show") == 0) {
+        fprintf(c->out, "Usage: isms %s show ID [--json]\n\nThe record, its bookkeeping and "
+                        "the records that refer to it.\n", k->name);
+        return true;
+    }
+    if (strcmp(verb, "retire") == 0) {
+        fprintf(c->out, "Usage: isms %s retire ID --reason TEXT [--if-version N]\n\n"
+                        "Takes the record out of use; it stays readable. Refused while records\n"
+                        "in force refer to it (they are named).\n", k->name);
+        return true;
+    }
+    if (strcmp(verb, "delete") == 0 && (k->flags & KF_DELETABLE)) {
+        fprintf(c->out, "Usage: isms %s delete ID [--if-version N]\n\n"
+                        "Removes the record for good, only while the kind's rule allows it and\n"
+                        "no record refers to it.\n", k->name);
+        return true;
+    }
+    return false;
+}

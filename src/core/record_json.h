@@ -1,0 +1,25 @@
+/*
+ * Records as JSON (jansson): the one encoding used by `--json`, the API and
+ * exports. Secret fields are never written. Decimals are written as JSON
+ * numbers with their exact digits (never through a double).
+ */
+#ifndef ISMS_CORE_RECORD_JSON_H
+#define ISMS_CORE_RECORD_JSON_H
+
+#include <jansson.h>
+
+#include "core/record.h"
+
+/* A new JSON object for the record: id, kind, version, bookkeeping, fields. */
+json_t *record_to_json(const isms_record *r);
+
+/* The value of one field as JSON (null when unset). */
+json_t *value_to_json(const isms_field *f, const isms_value *v);
+
+/* The registry as JSON: kinds, their fields and flags (for `isms kinds --json`). */
+json_t *registry_to_json(const isms_registry *reg);
+
+/* Encode with exact decimals; the caller frees the string with free(). */
+char *json_dump_exact(const json_t *j, size_t flags);
+
+#endif

@@ -1,0 +1,49 @@
+/* Shared between the generic store's source files; not for callers. */
+#ifndef ISMS_STORE_INTERNAL_H
+#define ISMS_STORE_INTERNAL_H
+
+#include <pthread.h>
+
+#include "store/driver.h"
+#include "store/migrate.h"
+#include "store/sqlgen.h"
+#include "store/store.h"
+
+struct store_txn {
+    store_conn *conn;
+    const isms_write_ctx *ctx;
+};
+
+struct store_conn {
+    store *owner;
+    db_conn *db;
+    bool in_txn;
+    store_txn txn;
+};
+
+struct store {
+    const store_driver *driver;
+    const isms_registry *reg;
+    kind_sql *sql;            /* one per registry kind, same order */
+    int busy_timeout_ms;
+    int schema_version;
+    pthread_mutex_t lock;     /* guards the free list */
+    pthread_cond_t freed;
+    store_conn *conns;        /* pool_size connections */
+    store_conn **free_list;   /* idle connections */
+    size_t pool_size, nfree;
+};
+
+const kind_sql *store_kind_sql(const store *s, const isms_kind *k);
+
+/* Prepare through the connection's cache. */
+isms_err conn_prepare(store_conn *c, const char *sql, db_stmt **out, isms_status *st);
+
+/* Read one row (the kind_sql columns) into a new record, then load its links. */
+isms_err row_to_record(store_conn *c, db_stmt *s, const isms_kind *k, arena *a,
+                       isms_record **out, isms_status *st);
+
+/* Fill the reference lists of records already read. */
+isms_err load_links(store_conn *c, isms_record *rec, arena *a, isms_status *st);
+
+#endif

@@ -1,0 +1,18 @@
+/* The list of migrations per dialect. The scripts are embedded from migrations/<dialect>/. */
+#include <string.h>
+
+#include "store/migrate.h"
+
+extern const char migration_sqlite_0001[];
+
+static const migration sqlite_migrations[] = {
+    {1, "clause 4: context, interested parties, scope, processes", migration_sqlite_0001},
+};
+
+migration_set migrations_for(const char *dialect)
+{
+    if (strcmp(dialect, "sqlite") == 0)
+        return (migration_set){sqlite_migrations,
+                               sizeof(sqlite_migrations) / sizeof(sqlite_migrations[0])};
+    return (migration_set){NULL, 0};
+}

@@ -1,0 +1,344 @@
+#include "store/sqlgen.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/die.h"
+
+enum { SQL_MAX = 64 * 1024 };
+
+static const char *const meta_names[MC_COUNT] = {
+    "id", "version", "created_at", "created_by", "updated_at",
+    "updated_by", "retired_at", "retired_by", "retired_reason",
+};
+
+void sql_ident(strbuf *sql, const char *name)
+{
+    strbuf_printf(sql, "\"%s\"", name);
+}
+
+void sql_ident2(strbuf *sql, const char *a, const char *b)
+{
+    strbuf_printf(sql, "\"%s__%s\"", a, b);
+}
+
+int field_column_count(const isms_field *f)
+{
+    return f->type == FT_ANYREF ? 2 : f->type == FT_REFLIST ? 0 : 1;
+}
+
+static void field_columns(strbuf *sql, const isms_field *f, const char *sep)
+{
+    if (f->type == FT_ANYREF)
+        strbuf_printf(sql, "\"%s_kind\"%s\"%s_id\"", f->name, sep, f->name);
+    else
+        sql_ident(sql, f->name);
+}
+
+static char *finish(strbuf *b)
+{
+    if (!strbuf_ok(b))
+        die("generated SQL too long");
+    char *s = strdup(b->ptr);
+    if (!s)
+        die_oom();
+    strbuf_reset(b);
+    return s;
+}
+
+static void column_list(strbuf *b, const isms_kind *k)
+{
+    for (int i = 0; i < MC_COUNT; i++) {
+        strbuf_puts(b, i ? ", " : "");
+        sql_ident(b, meta_names[i]);
+    }
+    for (size_t i = 0; i < k->nfields; i++) {
+        if (field_column_count(&k->fields[i]) == 0)
+            continue;
+        strbuf_puts(b, ", ");
+        field_columns(b, &k->fields[i], ", ");
+    }
+}
+
+/* "a" = ?n, "b" = ?n+1 ... for every stored field; returns the next parameter number. */
+static int assignments(strbuf *b, const isms_kind *k, const sql_dialect *d, int n)
+{
+    for (size_t i = 0; i < k->nfields; i++) {
+        const isms_field *f = &k->fields[i];
+        if (field_column_count(f) == 0)
+            continue;
+        if (f->type == FT_ANYREF) {
+            strbuf_printf(b, ", \"%s_kind\" = ", f->name);
+            d->placeholder(b, n++);
+            strbuf_printf(b, ", \"%s_id\" = ", f->name);
+        } else {
+            strbuf_puts(b, ", ");
+            sql_ident(b, f->name);
+            strbuf_puts(b, " = ");
+        }
+        d->placeholder(b, n++);
+    }
+    return n;
+}
+
+static void build_insert(strbuf *b, const isms_kind *k, const sql_dialect *d)
+{
+    strbuf_puts(b, "INSERT INTO ");
+    sql_ident(b, k->table);
+    strbuf_puts(b, " (\"version\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\"");
+    int n = 0;
+    for (size_t i = 0; i < k->nfields; i++) {
+        if (field_column_count(&k->fields[i]) == 0)
+            continue;
+        strbuf_puts(b, ", ");
+        field_columns(b, &k->fields[i], ", ");
+        n += field_column_count(&k->fields[i]);
+    }
+    strbuf_puts(b, ") VALUES (1, ");
+    d->placeholder(b, 1);
+    strbuf_puts(b, ", ");
+    d->placeholder(b, 2);
+    strbuf_puts(b, ", ");
+    d->placeholder(b, 1);
+    strbuf_puts(b, ", ");
+    d->placeholder(b, 2);
+    for (int i = 0; i < n; i++) {
+        strbuf_puts(b, ", ");
+        d->placeholder(b, 3 + i);
+    }
+    strbuf_puts(b, d->insert_returning ? ") RETURNING \"id\"" : ")");
+}
+
+static void build_update(strbuf *b, const isms_kind *k, const sql_dialect *d)
+{
+    strbuf_puts(b, "UPDATE ");
+    sql_ident(b, k->table);
+    strbuf_puts(b, " SET \"version\" = \"version\" + 1, \"updated_at\" = ");
+    d->placeholder(b, 1);
+    strbuf_puts(b, ", \"updated_by\" = ");
+    d->placeholder(b, 2);
+    int n = assignments(b, k, d, 3);
+    strbuf_puts(b, " WHERE \"id\" = ");
+    d->placeholder(b, n);
+    strbuf_puts(b, " AND \"version\" = ");
+    d->placeholder(b, n + 1);
+    strbuf_puts(b, " AND \"retired_at\" IS NULL");
+}
+
+static void build_retire(strbuf *b, const isms_kind *k, const sql_dialect *d)
+{
+    strbuf_puts(b, "UPDATE ");
+    sql_ident(b, k->table);
+    strbuf_puts(b, " SET \"version\" = \"version\" + 1, \"updated_at\" = ");
+    d->placeholder(b, 1);
+    strbuf_puts(b, ", \"updated_by\" = ");
+    d->placeholder(b, 2);
+    strbuf_puts(b, ", \"retired_at\" = ");
+    d->placeholder(b, 1);
+    strbuf_puts(b, ", \"retired_by\" = ");
+    d->placeholder(b, 2);
+    strbuf_puts(b, ", \"retired_reason\" = ");
+    d->placeholder(b, 3);
+    strbuf_puts(b, " WHERE \"id\" = ");
+    d->placeholder(b, 4);
+    strbuf_puts(b, " AND \"version\" = ");
+    d->placeholder(b, 5);
+    strbuf_puts(b, " AND \"retired_at\" IS NULL");
+}
+
+static void build_links(kind_sql *ks, strbuf *b, const isms_kind *k, const sql_dialect *d)
+{
+    ks->link_select = calloc(k->nfields, sizeof(char *));
+    ks->link_insert = calloc(k->nfields, sizeof(char *));
+    ks->link_delete = calloc(k->nfields, sizeof(char *));
+    if (!ks->link_select || !ks->link_insert || !ks->link_delete)
+        die_oom();
+    for (size_t i = 0; i < k->nfields; i++) {
+        const isms_field *f = &k->fields[i];
+        if (f->type != FT_REFLIST)
+            continue;
+        strbuf_puts(b, "SELECT \"dst\" FROM ");
+        sql_ident2(b, k->table, f->name);
+        strbuf_puts(b, " WHERE \"src\" = ");
+        d->placeholder(b, 1);
+        strbuf_puts(b, " ORDER BY \"pos\"");
+        ks->link_select[i] = finish(b);
+        strbuf_puts(b, "INSERT INTO ");
+        sql_ident2(b, k->table, f->name);
+        strbuf_puts(b, " (\"src\", \"pos\", \"dst\") VALUES (");
+        d->placeholder(b, 1);
+        strbuf_puts(b, ", ");
+        d->placeholder(b, 2);
+        strbuf_puts(b, ", ");
+        d->placeholder(b, 3);
+        strbuf_puts(b, ")");
+        ks->link_insert[i] = finish(b);
+        strbuf_puts(b, "DELETE FROM ");
+        sql_ident2(b, k->table, f->name);
+        strbuf_puts(b, " WHERE \"src\" = ");
+        d->placeholder(b, 1);
+        ks->link_delete[i] = finish(b);
+    }
+}
+
+void kind_sql_build(kind_sql *ks, const isms_kind *k, const sql_dialect *d)
+{
+    strbuf b;
+    strbuf_init(&b, SQL_MAX);
+    column_list(&b, k);
+    ks->columns = finish(&b);
+
+    strbuf_printf(&b, "SELECT %s FROM ", ks->columns);
+    sql_ident(&b, k->table);
+    strbuf_puts(&b, " WHERE \"id\" = ");
+    d->placeholder(&b, 1);
+    ks->get = finish(&b);
+
+    build_insert(&b, k, d);
+    ks->insert = finish(&b);
+    build_update(&b, k, d);
+    ks->update = finish(&b);
+    build_retire(&b, k, d);
+    ks->retire = finish(&b);
+
+    strbuf_puts(&b, "DELETE FROM ");
+    sql_ident(&b, k->table);
+    strbuf_puts(&b, " WHERE \"id\" = ");
+    d->placeholder(&b, 1);
+    strbuf_puts(&b, " AND \"version\" = ");
+    d->placeholder(&b, 2);
+    ks->remove = finish(&b);
+
+    strbuf_puts(&b, "SELECT CASE WHEN \"retired_at\" IS NULL THEN 0 ELSE 1 END FROM ");
+    sql_ident(&b, k->table);
+    strbuf_puts(&b, " WHERE \"id\" = ");
+    d->placeholder(&b, 1);
+    ks->presence = finish(&b);
+
+    build_links(ks, &b, k, d);
+    strbuf_dispose(&b);
+}
+
+void kind_sql_dispose(kind_sql *ks, const isms_kind *k)
+{
+    free(ks->columns);
+    free(ks->get);
+    free(ks->insert);
+    free(ks->update);
+    free(ks->retire);
+    free(ks->remove);
+    free(ks->presence);
+    for (size_t i = 0; i < k->nfields; i++) {
+        if (ks->link_select) {
+            free(ks->link_select[i]);
+            free(ks->link_insert[i]);
+            free(ks->link_delete[i]);
+        }
+    }
+    free(ks->link_select);
+    free(ks->link_insert);
+    free(ks->link_delete);
+    memset(ks, 0, sizeof(*ks));
+}
+
+/* --- DDL --------------------------------------------------------------- */
+
+static const char *column_type(const isms_field *f, const sql_dialect *d)
+{
+    return field_is_text(f) ? d->text_type : d->int_type;
+}
+
+static void ddl_field(strbuf *b, const isms_field *f, const sql_dialect *d)
+{
+    const char *notnull = (f->flags & FF_REQUIRED) ? " NOT NULL" : "";
+    if (f->type == FT_ANYREF) {
+        strbuf_printf(b, ",\n  \"%s_kind\" %s%s", f->name, d->text_type, notnull);
+        strbuf_printf(b, ",\n  \"%s_id\" %s%s", f->name, d->int_type, notnull);
+        return;
+    }
+    strbuf_puts(b, ",\n  ");
+    sql_ident(b, f->name);
+    strbuf_printf(b, " %s%s", column_type(f, d), notnull);
+    if (f->type == FT_REF) {
+        strbuf_puts(b, " REFERENCES ");
+        sql_ident(b, f->target->table);
+        strbuf_puts(b, " (\"id\")");
+    }
+}
+
+static void ddl_index(strbuf *b, const isms_kind *k, const char *name, const char *cols)
+{
+    strbuf_puts(b, "CREATE INDEX ");
+    sql_ident2(b, k->table, name);
+    strbuf_puts(b, " ON ");
+    sql_ident(b, k->table);
+    strbuf_printf(b, " (%s);\n", cols);
+}
+
+static void ddl_indexes(strbuf *b, const isms_kind *k)
+{
+    char cols[160];
+    for (size_t i = 0; i < k->nfields; i++) {
+        const isms_field *f = &k->fields[i];
+        bool indexed = (f->flags & (FF_SORTABLE | FF_FILTERABLE)) || f->type == FT_REF ||
+                       f->type == FT_ANYREF;
+        if (!indexed || f->type == FT_REFLIST)
+            continue;
+        if (f->type == FT_ANYREF)
+            snprintf(cols, sizeof(cols), "\"%s_kind\", \"%s_id\"", f->name, f->name);
+        else
+            snprintf(cols, sizeof(cols), "\"%s\", \"id\"", f->name);
+        ddl_index(b, k, f->name, cols);
+    }
+}
+
+static void ddl_link_table(strbuf *b, const isms_kind *k, const isms_field *f,
+                           const sql_dialect *d)
+{
+    strbuf_puts(b, "CREATE TABLE ");
+    sql_ident2(b, k->table, f->name);
+    strbuf_printf(b, " (\n  \"src\" %s NOT NULL REFERENCES ", d->int_type);
+    sql_ident(b, k->table);
+    strbuf_printf(b, " (\"id\") ON DELETE CASCADE,\n  \"pos\" %s NOT NULL,\n  \"dst\" %s NOT NULL "
+                     "REFERENCES ", d->int_type, d->int_type);
+    sql_ident(b, f->target->table);
+    strbuf_puts(b, " (\"id\"),\n  PRIMARY KEY (\"src\", \"dst\")\n);\n");
+    strbuf_puts(b, "CREATE INDEX ");
+    strbuf_printf(b, "\"%s__%s__dst\"", k->table, f->name);
+    strbuf_puts(b, " ON ");
+    sql_ident2(b, k->table, f->name);
+    strbuf_puts(b, " (\"dst\");\n");
+}
+
+static void ddl_kind(strbuf *b, const isms_kind *k, const sql_dialect *d)
+{
+    strbuf_puts(b, "CREATE TABLE ");
+    sql_ident(b, k->table);
+    strbuf_printf(b, " (\n  \"id\" %s,\n  \"version\" %s NOT NULL,\n", d->id_column, d->int_type);
+    strbuf_printf(b, "  \"created_at\" %s NOT NULL,\n  \"created_by\" %s NOT NULL,\n",
+                  d->text_type, d->text_type);
+    strbuf_printf(b, "  \"updated_at\" %s NOT NULL,\n  \"updated_by\" %s NOT NULL,\n",
+                  d->text_type, d->text_type);
+    strbuf_printf(b, "  \"retired_at\" %s,\n  \"retired_by\" %s,\n  \"retired_reason\" %s",
+                  d->text_type, d->text_type, d->text_type);
+    for (size_t i = 0; i < k->nfields; i++)
+        if (field_column_count(&k->fields[i]) > 0)
+            ddl_field(b, &k->fields[i], d);
+    strbuf_puts(b, "\n);\n");
+    ddl_indexes(b, k);
+    for (size_t i = 0; i < k->nfields; i++)
+        if (k->fields[i].type == FT_REFLIST)
+            ddl_link_table(b, k, &k->fields[i], d);
+}
+
+void schema_ddl(const isms_registry *reg, const sql_dialect *d, strbuf *out)
+{
+    strbuf_printf(out, "-- Settings of the ISMS\nCREATE TABLE \"isms_settings\" (\n"
+                       "  \"key\" %s PRIMARY KEY,\n  \"value\" %s NOT NULL\n);\n",
+                  d->text_type, d->text_type);
+    for (size_t i = 0; i < reg->nkinds; i++) {
+        strbuf_printf(out, "-- %s (clause %s)\n", reg->kinds[i]->label, reg->kinds[i]->clause);
+        ddl_kind(out, reg->kinds[i], d);
+    }
+}

@@ -1,0 +1,213 @@
+/* The store's life cycle: choosing the driver, migrating, the pool, transactions. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "store/internal.h"
+#include "util/die.h"
+
+static const store_driver *const drivers[] = {&sqlite_driver};
+
+static const store_driver *driver_for(const char *url)
+{
+    for (size_t i = 0; i < sizeof(drivers) / sizeof(drivers[0]); i++)
+        if (drivers[i]->accepts(url))
+            return drivers[i];
+    return NULL;
+}
+
+const kind_sql *store_kind_sql(const store *s, const isms_kind *k)
+{
+    for (size_t i = 0; i < s->reg->nkinds; i++)
+        if (s->reg->kinds[i] == k)
+            return &s->sql[i];
+    die("store: kind not in this store's registry");
+}
+
+static void store_dispose_parts(store *s)
+{
+    for (size_t i = 0; i < s->pool_size; i++)
+        if (s->conns[i].db)
+            s->driver->close(s->conns[i].db);
+    for (size_t i = 0; s->sql && i < s->reg->nkinds; i++)
+        kind_sql_dispose(&s->sql[i], s->reg->kinds[i]);
+    free(s->sql);
+    free(s->conns);
+    free(s->free_list);
+    pthread_mutex_destroy(&s->lock);
+    pthread_cond_destroy(&s->freed);
+    free(s);
+}
+
+static store *store_alloc(const store_driver *d, const isms_registry *reg,
+                          const store_options *opt)
+{
+    store *s = calloc(1, sizeof(*s));
+    if (!s)
+        die_oom();
+    s->driver = d;
+    s->reg = reg;
+    s->pool_size = opt->pool_size ? opt->pool_size : 4;
+    s->busy_timeout_ms = opt->busy_timeout_ms ? opt->busy_timeout_ms : 5000;
+    s->conns = calloc(s->pool_size, sizeof(store_conn));
+    s->free_list = calloc(s->pool_size, sizeof(store_conn *));
+    s->sql = calloc(reg->nkinds, sizeof(kind_sql));
+    if (!s->conns || !s->free_list || !s->sql)
+        die_oom();
+    pthread_mutex_init(&s->lock, NULL);
+    pthread_cond_init(&s->freed, NULL);
+    for (size_t i = 0; i < reg->nkinds; i++)
+        kind_sql_build(&s->sql[i], reg->kinds[i], d->dialect);
+    return s;
+}
+
+isms_err store_open(store **out, const isms_registry *reg, const char *url,
+                    const store_options *opt, isms_status *st)
+{
+    status_clear(st);
+    *out = NULL;
+    if (!registry_check(reg, st)) {
+        char why[sizeof(st->detail)]; /* the detail cannot be both source and target */
+        snprintf(why, sizeof(why), "%s", st->detail);
+        return status_fail(st, ISMS_ESTORE, "the record registry is inconsistent: %s", why);
+    }
+    const store_driver *d = driver_for(url);
+    if (!d)
+        return status_fail(st, ISMS_EINVALID, "no store driver serves %s", url);
+    store_options o = *opt;
+    store *s = store_alloc(d, reg, &o);
+    o.busy_timeout_ms = s->busy_timeout_ms;
+    isms_err e = d->open(url, &o, &s->conns[0].db, st);
+    if (e == ISMS_OK)
+        e = migrate_up(d, s->conns[0].db, o.migrations, o.create, url, &s->schema_version, st);
+    /* Only the first connection may create the database; the others open it. */
+    o.create = false;
+    for (size_t i = 1; e == ISMS_OK && i < s->pool_size; i++)
+        e = d->open(url, &o, &s->conns[i].db, st);
+    if (e != ISMS_OK) {
+        store_dispose_parts(s);
+        return e;
+    }
+    for (size_t i = 0; i < s->pool_size; i++) {
+        s->conns[i].owner = s;
+        s->free_list[s->nfree++] = &s->conns[i];
+    }
+    *out = s;
+    return ISMS_OK;
+}
+
+void store_free(store *s)
+{
+    if (!s)
+        return;
+    if (s->nfree != s->pool_size)
+        die("store_free: a connection is still borrowed");
+    store_dispose_parts(s);
+}
+
+const isms_registry *store_registry(const store *s)
+{
+    return s->reg;
+}
+
+int store_schema_version(const store *s)
+{
+    return s->schema_version;
+}
+
+isms_err store_borrow(store *s, store_conn **out, isms_status *st)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += s->busy_timeout_ms / 1000;
+    until.tv_nsec += (long)(s->busy_timeout_ms % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&s->lock);
+    int rc = 0;
+    while (s->nfree == 0 && rc != ETIMEDOUT)
+        rc = pthread_cond_timedwait(&s->freed, &s->lock, &until);
+    if (s->nfree == 0) {
+        pthread_mutex_unlock(&s->lock);
+        return status_fail(st, ISMS_EBUSY, "every database connection is in use; try again");
+    }
+    *out = s->free_list[--s->nfree];
+    pthread_mutex_unlock(&s->lock);
+    return ISMS_OK;
+}
+
+void store_return(store_conn *c)
+{
+    if (!c)
+        return;
+    store *s = c->owner;
+    if (c->in_txn)
+        store_rollback(&c->txn);
+    pthread_mutex_lock(&s->lock);
+    s->free_list[s->nfree++] = c;
+    pthread_cond_signal(&s->freed);
+    pthread_mutex_unlock(&s->lock);
+}
+
+isms_err conn_prepare(store_conn *c, const char *sql, db_stmt **out, isms_status *st)
+{
+    return c->owner->driver->prepare(c->db, sql, out, st);
+}
+
+isms_err store_begin(store_conn *c, const isms_write_ctx *ctx, store_txn **out,
+                     isms_status *st)
+{
+    if (c->in_txn)
+        die("store_begin: a transaction is already open on this connection");
+    isms_err e = c->owner->driver->begin(c->db, true, st);
+    if (e != ISMS_OK)
+        return e;
+    c->in_txn = true;
+    c->txn.conn = c;
+    c->txn.ctx = ctx;
+    *out = &c->txn;
+    return ISMS_OK;
+}
+
+isms_err store_commit(store_txn *t, isms_status *st)
+{
+    store_conn *c = t->conn;
+    isms_err e = c->owner->driver->commit(c->db, st);
+    if (e != ISMS_OK)
+        c->owner->driver->rollback(c->db);
+    c->in_txn = false;
+    return e;
+}
+
+void store_rollback(store_txn *t)
+{
+    store_conn *c = t->conn;
+    c->owner->driver->rollback(c->db);
+    c->in_txn = false;
+}
+
+store_conn *store_txn_conn(store_txn *t)
+{
+    return t->conn;
+}
+
+const isms_write_ctx *store_txn_ctx(const store_txn *t)
+{
+    return t->ctx;
+}
+
+isms_err store_describe_schema(store_conn *c, arena *a, const char **out, isms_status *st)
+{
+    strbuf b;
+    strbuf_init(&b, 4u << 20);
+    isms_err e = c->owner->driver->describe_schema(c->db, &b, st);
+    if (e == ISMS_OK && !strbuf_ok(&b))
+        e = status_fail(st, ISMS_ETOOBIG, "the schema description is too long");
+    *out = arena_strndup(a, b.ptr, b.len);
+    strbuf_dispose(&b);
+    return e;
+}

@@ -1,0 +1,162 @@
+/*
+ * The store: the one interface through which isms reads and writes records.
+ * Callers pass records, typed values and queries as data, never SQL text.
+ * Behind it sit drivers (SQLite now; PostgreSQL later) chosen by the URL.
+ *
+ * Concurrency: a store owns a bounded pool of connections. A thread borrows
+ * one (store_borrow), uses it alone, and returns it (store_return). Every
+ * write happens inside an explicit transaction that carries the write
+ * context (actor, channel, time), so anything else a change must record
+ * (change log, import batches, approvals) joins the same transaction.
+ */
+#ifndef ISMS_STORE_STORE_H
+#define ISMS_STORE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/record.h"
+#include "core/registry.h"
+#include "core/status.h"
+#include "util/arena.h"
+
+typedef struct store store;           /* the database and its pool */
+typedef struct store_conn store_conn; /* one borrowed connection */
+typedef struct store_txn store_txn;   /* the write transaction open on a connection */
+
+typedef struct store_options {
+    size_t pool_size;    /* connections in the pool; 0 means 4 */
+    int busy_timeout_ms; /* wait for locks and for a free connection; 0 means 5000 */
+    bool create;         /* make a new, empty ISMS; refuse a database that holds one */
+    /*
+     * The migrations to apply; NULL means the checked-in ones of the driver's
+     * dialect. Tests and benchmarks with a registry of their own pass one
+     * generated from it (migrate.h).
+     */
+    const struct migration_set *migrations;
+} store_options;
+
+/* Open (and migrate) the database named by url: a file path or "sqlite:PATH". */
+isms_err store_open(store **out, const isms_registry *reg, const char *url,
+                    const store_options *opt, isms_status *st);
+
+/* Close every connection. All borrowed connections must have been returned. */
+void store_free(store *s);
+
+const isms_registry *store_registry(const store *s);
+
+/* The schema version the database is at (the last migration applied). */
+int store_schema_version(const store *s);
+
+/* Borrow a connection, waiting up to the busy timeout; ISMS_EBUSY after that. */
+isms_err store_borrow(store *s, store_conn **out, isms_status *st);
+void store_return(store_conn *c);
+
+/* --- transactions ------------------------------------------------------ */
+
+/* Start the write transaction; ctx must outlive it. */
+isms_err store_begin(store_conn *c, const isms_write_ctx *ctx, store_txn **out,
+                     isms_status *st);
+isms_err store_commit(store_txn *t, isms_status *st);
+void store_rollback(store_txn *t);
+store_conn *store_txn_conn(store_txn *t);
+const isms_write_ctx *store_txn_ctx(const store_txn *t);
+
+/* --- reads ------------------------------------------------------------- */
+
+enum { STORE_MAX_FILTERS = 16, STORE_PAGE_MAX = 200, STORE_PAGE_DEFAULT = 50,
+       STORE_QUERY_TEXT_MAX = 200, STORE_CURSOR_MAX = 1024 };
+
+typedef enum store_retired {
+    STORE_ACTIVE_ONLY, /* the default view: records in force */
+    STORE_WITH_RETIRED,
+    STORE_RETIRED_ONLY,
+} store_retired;
+
+typedef struct store_filter {
+    const isms_field *field; /* FF_FILTERABLE; for FT_REFLIST: "contains" */
+    isms_value value;        /* unset value: the field has no value */
+} store_filter;
+
+typedef struct store_query {
+    const isms_kind *kind;
+    store_filter filters[STORE_MAX_FILTERS];
+    size_t nfilters;
+    const char *q;          /* case-insensitive substring of title or human id, or NULL */
+    const isms_field *sort; /* FF_SORTABLE field, or NULL for the id */
+    bool desc;
+    const char *cursor;     /* next_cursor of the previous page, or NULL */
+    size_t limit;           /* 1..STORE_PAGE_MAX; 0 means STORE_PAGE_DEFAULT */
+    store_retired retired;
+} store_query;
+
+typedef struct store_page {
+    isms_record **items;
+    size_t n;
+    const char *next_cursor; /* NULL on the last page */
+} store_page;
+
+isms_err store_get(store_conn *c, const isms_kind *k, int64_t id, arena *a, isms_record **out,
+                   isms_status *st);
+
+/* One page of a list; filters, search and sort are validated here. */
+isms_err store_list(store_conn *c, const store_query *q, arena *a, store_page *out,
+                    isms_status *st);
+
+/* How many records match the query's filters, search and retired mode. */
+isms_err store_count(store_conn *c, const store_query *q, int64_t *out, isms_status *st);
+
+/* A record that points at another, through one of its fields. */
+typedef struct store_referrer {
+    const isms_kind *kind;
+    const isms_field *field;
+    int64_t id;
+    const char *title;
+    bool retired;
+} store_referrer;
+
+typedef struct store_referrers {
+    store_referrer *items;
+    size_t n;
+    bool more; /* there were more than `max` */
+} store_referrers;
+
+/* The records whose fields point at (k, id); at most max of them. */
+isms_err store_referrers_of(store_conn *c, const isms_kind *k, int64_t id, bool active_only,
+                            size_t max, arena *a, store_referrers *out, isms_status *st);
+
+typedef enum store_presence { STORE_ABSENT, STORE_ACTIVE, STORE_RETIRED } store_presence;
+
+/* Whether (k, id) exists and is in force: used to check references before a write. */
+isms_err store_presence_of(store_conn *c, const isms_kind *k, int64_t id, store_presence *out,
+                           isms_status *st);
+
+/* --- writes (inside a transaction) ------------------------------------- */
+
+/* Store a new record: sets id, version 1 and created/updated from the context. */
+isms_err store_insert(store_txn *t, isms_record *rec, isms_status *st);
+
+/*
+ * Replace a record's values if its stored version is still expected_version.
+ * Bumps rec->version and updated_*. A stale version is ISMS_ECONFLICT with
+ * st->current_version set.
+ */
+isms_err store_update(store_txn *t, isms_record *rec, int64_t expected_version,
+                      isms_status *st);
+
+isms_err store_retire(store_txn *t, const isms_kind *k, int64_t id, int64_t expected_version,
+                      const char *reason, isms_status *st);
+
+isms_err store_delete(store_txn *t, const isms_kind *k, int64_t id, int64_t expected_version,
+                      isms_status *st);
+
+/* Small settings of the ISMS (organization name, ...): text by key. */
+isms_err store_setting_get(store_conn *c, const char *key, arena *a, const char **out,
+                           isms_status *st);
+isms_err store_setting_put(store_txn *t, const char *key, const char *value, isms_status *st);
+
+/* Canonical description of the schema as it is in the database (tests, `isms schema`). */
+isms_err store_describe_schema(store_conn *c, arena *a, const char **out, isms_status *st);
+
+#endif

@@ -1,0 +1,554 @@
+/*
+ * Migrations, run once per driver (the program's first argument): a new
+ * database reaches the newest schema, the migrated schema is exactly the one
+ * the product registry implies, existing databases are reopened safely, and
+ * foreign, newer or half-migrated databases are refused or left whole.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../support/fixture.h"
+#include "core/record.h"
+#include "core/records.h"
+#include "store/driver.h"
+#include "store/migrate.h"
+#include "store/sqlgen.h"
+#include "store/store.h"
+
+static const char *g_driver = "sqlite";
+
+static bool is_sqlite(void)
+{
+    return strcmp(g_driver, "sqlite") == 0;
+}
+
+static const store_driver *driver_of(const char *name)
+{
+    if (strcmp(name, "sqlite") != 0)
+        fail_msg("no driver %s in this test", name);
+    return &sqlite_driver;
+}
+
+/* A fresh database location, removed by the teardown. */
+static int setup(void **state)
+{
+    char *url = malloc(512);
+    if (!url)
+        return -1;
+    test_db_url(g_driver, url, 512);
+    *state = url;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    test_db_cleanup(*state);
+    free(*state);
+    return 0;
+}
+
+static isms_err open_store(store **s, const isms_registry *reg, const char *url, bool create,
+                           const migration_set *set, isms_status *st)
+{
+    store_options opt = {.pool_size = 1, .create = create, .migrations = set};
+    *s = NULL;
+    return store_open(s, reg, url, &opt, st);
+}
+
+static store *open_ok(const isms_registry *reg, const char *url, bool create,
+                      const migration_set *set)
+{
+    store *s;
+    isms_status st;
+    if (open_store(&s, reg, url, create, set, &st) != ISMS_OK)
+        fail_msg("store_open %s: %s", url, st.detail);
+    return s;
+}
+
+static const char *describe(store *s, arena *a)
+{
+    store_conn *c;
+    isms_status st;
+    status_clear(&st);
+    if (store_borrow(s, &c, &st) != ISMS_OK)
+        fail_msg("borrow: %s", st.detail);
+    const char *out = NULL;
+    isms_err rc = store_describe_schema(c, a, &out, &st);
+    store_return(c);
+    if (rc != ISMS_OK)
+        fail_msg("describe: %s", st.detail);
+    return out;
+}
+
+/* --- a readable line diff (longest common subsequence) ------------------ */
+
+typedef struct lines {
+    char **v;
+    size_t n;
+    char *buf;
+} lines;
+
+static lines split_lines(const char *text)
+{
+    lines l = {0};
+    l.buf = strdup(text);
+    size_t cap = 1;
+    for (const char *p = text; *p; p++)
+        cap += *p == '\n';
+    l.v = calloc(cap, sizeof(char *));
+    if (!l.buf || !l.v)
+        abort();
+    for (char *p = l.buf; *p;) {
+        char *nl = strchr(p, '\n');
+        l.v[l.n++] = p;
+        if (!nl)
+            break;
+        *nl = '\0';
+        p = nl + 1;
+    }
+    return l;
+}
+
+static void print_diff(const char *want_name, const char *want, const char *got_name,
+                       const char *got)
+{
+    lines a = split_lines(want), b = split_lines(got);
+    size_t w = b.n + 1;
+    unsigned *lcs = calloc((a.n + 1) * w, sizeof(unsigned));
+    if (!lcs)
+        abort();
+    for (size_t i = a.n; i-- > 0;)
+        for (size_t j = b.n; j-- > 0;)
+            lcs[i * w + j] = strcmp(a.v[i], b.v[j]) == 0
+                                 ? lcs[(i + 1) * w + j + 1] + 1
+                                 : (lcs[(i + 1) * w + j] > lcs[i * w + j + 1] ? lcs[(i + 1) * w + j]
+                                                                              : lcs[i * w + j + 1]);
+    fprintf(stderr, "--- %s\n+++ %s\n", want_name, got_name);
+    /* Each change is shown under the table it belongs to. */
+    const char *table = NULL, *table_shown = NULL;
+    size_t i = 0, j = 0, shown = 0;
+    while ((i < a.n || j < b.n) && shown < 400) {
+        const char *line;
+        char mark;
+        if (i < a.n && j < b.n && strcmp(a.v[i], b.v[j]) == 0) {
+            if (strncmp(a.v[i], "table ", 6) == 0)
+                table = a.v[i];
+            i++, j++;
+            continue;
+        }
+        if (i < a.n && (j == b.n || lcs[(i + 1) * w + j] >= lcs[i * w + j + 1]))
+            mark = '-', line = a.v[i++];
+        else
+            mark = '+', line = b.v[j++];
+        if (table && table != table_shown && strncmp(line, "table ", 6) != 0)
+            fprintf(stderr, "  %s\n", table);
+        table_shown = table;
+        fprintf(stderr, "%c %s\n", mark, line);
+        shown++;
+    }
+    free(lcs);
+    free(a.v);
+    free(a.buf);
+    free(b.v);
+    free(b.buf);
+}
+
+/* --- direct SQLite access, for states isms itself never produces ------- */
+
+static sqlite3 *raw_open(const char *url)
+{
+    sqlite3 *db = NULL;
+    const char *path = strncmp(url, "sqlite:", 7) == 0 ? url + 7 : url;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
+        fail_msg("sqlite3_open %s: %s", path, sqlite3_errmsg(db));
+    return db;
+}
+
+static void raw_exec(sqlite3 *db, const char *sql)
+{
+    char *err = NULL;
+    if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK) {
+        fprintf(stderr, "%s: %s\n", sql, err ? err : "?");
+        sqlite3_free(err);
+        fail();
+    }
+}
+
+static int64_t raw_int(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+        fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+    int64_t v = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
+    sqlite3_finalize(s);
+    return v;
+}
+
+static bool raw_journal_is(sqlite3 *db, const char *mode)
+{
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &s, NULL) != SQLITE_OK)
+        fail_msg("prepare: %s", sqlite3_errmsg(db));
+    bool is =
+        sqlite3_step(s) == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(s, 0), mode) == 0;
+    sqlite3_finalize(s);
+    return is;
+}
+
+static bool raw_has_table(sqlite3 *db, const char *name)
+{
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
+                           "name = ?1",
+                           -1, &s, NULL) != SQLITE_OK)
+        fail_msg("prepare: %s", sqlite3_errmsg(db));
+    sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+    bool has = sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0) > 0;
+    sqlite3_finalize(s);
+    return has;
+}
+
+/* ======================================================================= */
+
+static void test_create_reaches_newest_version(void **state)
+{
+    const char *url = *state;
+    migration_set set = migrations_for(driver_of(g_driver)->dialect->name);
+    assert_true(set.n >= 1);
+    for (size_t i = 0; i < set.n; i++) {
+        assert_int_equal(set.items[i].version, (int)i + 1);
+        assert_non_null(set.items[i].name);
+        assert_non_null(set.items[i].sql);
+    }
+    store *s = open_ok(registry_default(), url, true, NULL);
+    assert_int_equal(store_schema_version(s), (int)set.n);
+    assert_ptr_equal(store_registry(s), registry_default());
+    store_free(s);
+
+    if (is_sqlite()) {
+        sqlite3 *db = raw_open(url);
+        assert_int_equal(raw_int(db, "SELECT count(*) FROM isms_schema"), (int64_t)set.n);
+        assert_int_equal(raw_int(db, "SELECT max(version) FROM isms_schema"), (int64_t)set.n);
+        assert_true(raw_journal_is(db, "wal"));
+        assert_int_equal(raw_int(db, "SELECT count(*) FROM isms_schema WHERE name = '' OR "
+                                     "applied_at NOT LIKE '____-__-__T__:__:__.___Z'"),
+                         0);
+        sqlite3_close(db);
+    }
+}
+
+static void test_migrated_schema_equals_registry_schema(void **state)
+{
+    const char *url = *state;
+    const store_driver *d = driver_of(g_driver);
+    store *migrated = open_ok(registry_default(), url, true, NULL);
+
+    /* A database made in one step from the DDL the registry implies. */
+    strbuf ddl;
+    strbuf_init(&ddl, 1u << 20);
+    schema_ddl(registry_default(), d->dialect, &ddl);
+    assert_true(strbuf_ok(&ddl));
+    migration m = {1, "the schema the registry implies", ddl.ptr};
+    migration_set one = {&m, 1};
+    char url2[512];
+    test_db_url(g_driver, url2, sizeof(url2));
+    store *fresh = open_ok(registry_default(), url2, true, &one);
+    assert_int_equal(store_schema_version(fresh), 1);
+
+    arena a;
+    arena_init(&a);
+    const char *got = describe(migrated, &a);
+    const char *want = describe(fresh, &a);
+    assert_non_null(strstr(want, "table isms_schema\n"));
+    assert_non_null(strstr(want, "table isms_settings\n"));
+    /* The description covers columns, foreign keys and indexes. */
+    assert_non_null(strstr(want, "  column id INTEGER"));
+    assert_non_null(strstr(want, "  fk party -> interested_party id"));
+    assert_non_null(strstr(want, "  index requirement__party plain party,id\n"));
+    for (size_t i = 0; i < registry_default()->nkinds; i++) {
+        char line[128];
+        snprintf(line, sizeof(line), "table %s\n", registry_default()->kinds[i]->table);
+        assert_non_null(strstr(want, line));
+    }
+    if (strcmp(got, want) != 0) {
+        fprintf(stderr, "The migrated schema differs from the one the registry implies.\n"
+                        "Add a migration that makes the database match the registry:\n");
+        print_diff("registry schema", want, "migrated schema", got);
+        fail_msg("migrated schema != registry schema");
+    }
+    arena_dispose(&a);
+    strbuf_dispose(&ddl);
+    store_free(migrated);
+    store_free(fresh);
+    test_db_cleanup(url2);
+}
+
+static void test_reopen_keeps_data(void **state)
+{
+    const char *url = *state;
+    const isms_registry *reg = registry_default();
+    const isms_kind *party = registry_kind(reg, "interested-party");
+    assert_non_null(party);
+    int newest = (int)migrations_for(driver_of(g_driver)->dialect->name).n;
+
+    store *s = open_ok(reg, url, true, NULL);
+    store_conn *c;
+    isms_status st;
+    status_clear(&st);
+    assert_int_equal(store_borrow(s, &c, &st), ISMS_OK);
+    isms_write_ctx ctx;
+    write_ctx_init(&ctx, "alice", "cli");
+    store_txn *t;
+    assert_int_equal(store_begin(c, &ctx, &t, &st), ISMS_OK);
+    arena a;
+    arena_init(&a);
+    isms_record *r = record_new(&a, party);
+    *record_value(r, "title") = (isms_value){.set = true, .s = "Customers"};
+    *record_value(r, "category") = (isms_value){.set = true, .s = "customer"};
+    *record_value(r, "origin") = (isms_value){.set = true, .s = "external"};
+    if (records_create(t, r, &a, &st) != ISMS_OK)
+        fail_msg("create: %s", st.detail);
+    assert_int_equal(store_setting_put(t, "organization", "Acme", &st), ISMS_OK);
+    assert_int_equal(store_commit(t, &st), ISMS_OK);
+    store_return(c);
+    store_free(s);
+
+    for (int round = 0; round < 2; round++) {
+        s = open_ok(reg, url, false, NULL);
+        assert_int_equal(store_schema_version(s), newest);
+        status_clear(&st);
+        assert_int_equal(store_borrow(s, &c, &st), ISMS_OK);
+        isms_record *g = NULL;
+        assert_int_equal(store_get(c, party, r->id, &a, &g, &st), ISMS_OK);
+        assert_string_equal(record_title(g), "Customers");
+        assert_string_equal(record_value(g, "category")->s, "customer");
+        assert_string_equal(g->created_by, "alice");
+        const char *org = NULL;
+        assert_int_equal(store_setting_get(c, "organization", &a, &org, &st), ISMS_OK);
+        assert_string_equal(org, "Acme");
+        store_return(c);
+        store_free(s);
+    }
+    /* "sqlite:PATH" names the same database. */
+    if (is_sqlite()) {
+        char prefixed[600];
+        snprintf(prefixed, sizeof(prefixed), "sqlite:%s", url);
+        s = open_ok(reg, prefixed, false, NULL);
+        assert_int_equal(store_schema_version(s), newest);
+        store_free(s);
+    }
+    arena_dispose(&a);
+}
+
+static void test_create_on_existing_isms_is_refused(void **state)
+{
+    const char *url = *state;
+    store *s = open_ok(registry_default(), url, true, NULL);
+    store_free(s);
+    isms_status st;
+    assert_int_equal(open_store(&s, registry_default(), url, true, NULL, &st), ISMS_ECONFLICT);
+    assert_null(s);
+    assert_non_null(strstr(st.detail, "already holds an ISMS"));
+    /* And it is still usable. */
+    s = open_ok(registry_default(), url, false, NULL);
+    store_free(s);
+}
+
+static void test_missing_database_is_not_found(void **state)
+{
+    const char *url = *state;
+    store *s;
+    isms_status st;
+    assert_int_equal(open_store(&s, registry_default(), url, false, NULL, &st), ISMS_ENOTFOUND);
+    assert_null(s);
+    assert_true(st.detail[0] != '\0');
+    if (is_sqlite())
+        assert_int_not_equal(access(url, F_OK), 0); /* nothing was created */
+
+    /* An empty SQLite file holds no ISMS either. */
+    if (is_sqlite()) {
+        FILE *f = fopen(url, "w");
+        assert_non_null(f);
+        fclose(f);
+        assert_int_equal(open_store(&s, registry_default(), url, false, NULL, &st), ISMS_ENOTFOUND);
+        assert_null(s);
+    }
+}
+
+static void test_non_sqlite_file_is_refused(void **state)
+{
+    if (!is_sqlite())
+        skip();
+    const char *url = *state;
+    const char text[] = "This is a plain text file, not a database.\nSecond line of it.\n";
+    FILE *f = fopen(url, "w");
+    assert_non_null(f);
+    for (int i = 0; i < 100; i++)
+        fputs(text, f);
+    fclose(f);
+
+    store *s;
+    isms_status st;
+    assert_int_equal(open_store(&s, registry_default(), url, false, NULL, &st), ISMS_EINVALID);
+    assert_null(s);
+    assert_non_null(strstr(st.detail, "not an isms database"));
+    assert_int_equal(open_store(&s, registry_default(), url, true, NULL, &st), ISMS_EINVALID);
+    assert_null(s);
+
+    /* The file is untouched. */
+    f = fopen(url, "r");
+    assert_non_null(f);
+    char line[128];
+    assert_non_null(fgets(line, sizeof(line), f));
+    assert_string_equal(line, "This is a plain text file, not a database.\n");
+    fseek(f, 0, SEEK_END);
+    assert_int_equal(ftell(f), (long)(100 * (sizeof(text) - 1)));
+    fclose(f);
+}
+
+static void test_foreign_sqlite_database_is_refused(void **state)
+{
+    if (!is_sqlite())
+        skip();
+    const char *url = *state;
+    sqlite3 *db = raw_open(url);
+    raw_exec(db, "CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT);"
+                 "INSERT INTO customers (name) VALUES ('someone');");
+    sqlite3_close(db);
+
+    store *s;
+    isms_status st;
+    assert_int_equal(open_store(&s, registry_default(), url, false, NULL, &st), ISMS_EINVALID);
+    assert_null(s);
+    assert_non_null(strstr(st.detail, "is not an isms database"));
+    assert_int_equal(open_store(&s, registry_default(), url, true, NULL, &st), ISMS_ECONFLICT);
+    assert_null(s);
+    assert_non_null(strstr(st.detail, "already holds other data"));
+
+    /* Nothing of ours was added, and its data is intact. */
+    db = raw_open(url);
+    assert_false(raw_has_table(db, "isms_schema"));
+    assert_false(raw_has_table(db, "isms_settings"));
+    assert_int_equal(raw_int(db, "SELECT count(*) FROM sqlite_master"), 1);
+    assert_int_equal(raw_int(db, "SELECT count(*) FROM customers"), 1);
+    /* Not even its journal mode changed. */
+    assert_true(raw_journal_is(db, "delete"));
+    sqlite3_close(db);
+}
+
+static void test_newer_database_is_refused(void **state)
+{
+    if (!is_sqlite())
+        skip();
+    const char *url = *state;
+    int newest = (int)migrations_for(driver_of(g_driver)->dialect->name).n;
+    store *s = open_ok(registry_default(), url, true, NULL);
+    store_free(s);
+
+    sqlite3 *db = raw_open(url);
+    char sql[256];
+    snprintf(sql, sizeof(sql),
+             "INSERT INTO isms_schema (version, name, applied_at) "
+             "VALUES (%d, 'from the future', '2099-01-01T00:00:00.000Z')",
+             newest + 1);
+    raw_exec(db, sql);
+    sqlite3_close(db);
+
+    isms_status st;
+    assert_int_equal(open_store(&s, registry_default(), url, false, NULL, &st), ISMS_ECONFLICT);
+    assert_null(s);
+    assert_non_null(strstr(st.detail, "newer"));
+    char at[64];
+    snprintf(at, sizeof(at), "version %d", newest + 1);
+    assert_non_null(strstr(st.detail, at));
+
+    /* Refusing it changed nothing. */
+    db = raw_open(url);
+    assert_int_equal(raw_int(db, "SELECT max(version) FROM isms_schema"), newest + 1);
+    assert_int_equal(raw_int(db, "SELECT count(*) FROM isms_schema"), newest + 1);
+    sqlite3_close(db);
+}
+
+static void test_failed_migration_keeps_previous_version(void **state)
+{
+    const char *url = *state;
+    const migration *base = &fixture_migrations(g_driver)->items[0];
+    migration bad[2] = {
+        *base,
+        {2, "add extra",
+         "CREATE TABLE \"extra\" (\"x\" INTEGER);\n"
+         "INSERT INTO \"extra\" (\"x\") VALUES (1);\n"
+         "INSERT INTO \"no_such_table\" VALUES (1);\n"},
+    };
+    migration_set bad_set = {bad, 2};
+    store *s;
+    isms_status st;
+    assert_int_equal(open_store(&s, fixture_registry(), url, true, &bad_set, &st), ISMS_ESTORE);
+    assert_null(s);
+    assert_non_null(strstr(st.detail, "migration 2 (add extra) failed"));
+    assert_non_null(strstr(st.detail, "no_such_table"));
+
+    /* Still a working database at version 1, without any part of migration 2. */
+    migration_set first = {bad, 1};
+    s = open_ok(fixture_registry(), url, false, &first);
+    assert_int_equal(store_schema_version(s), 1);
+    arena a;
+    arena_init(&a);
+    const char *schema = describe(s, &a);
+    assert_null(strstr(schema, "table extra\n"));
+    assert_non_null(strstr(schema, "table specimen\n"));
+    store_free(s);
+
+    if (is_sqlite()) {
+        sqlite3 *db = raw_open(url);
+        assert_int_equal(raw_int(db, "SELECT max(version) FROM isms_schema"), 1);
+        assert_int_equal(raw_int(db, "SELECT count(*) FROM isms_schema"), 1);
+        assert_false(raw_has_table(db, "extra"));
+        sqlite3_close(db);
+    }
+
+    /* Trying again with the broken set fails the same way and changes nothing. */
+    assert_int_equal(open_store(&s, fixture_registry(), url, false, &bad_set, &st), ISMS_ESTORE);
+    assert_null(s);
+    assert_non_null(strstr(st.detail, "migration 2 (add extra) failed"));
+
+    /* A fixed migration 2 then applies. */
+    migration fixed[2] = {*base, {2, "add extra", "CREATE TABLE \"extra\" (\"x\" INTEGER);\n"}};
+    migration_set fixed_set = {fixed, 2};
+    s = open_ok(fixture_registry(), url, false, &fixed_set);
+    assert_int_equal(store_schema_version(s), 2);
+    schema = describe(s, &a);
+    assert_non_null(strstr(schema, "table extra\n"));
+    store_free(s);
+    arena_dispose(&a);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1)
+        g_driver = argv[1];
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(test_create_reaches_newest_version),
+        T(test_migrated_schema_equals_registry_schema),
+        T(test_reopen_keeps_data),
+        T(test_create_on_existing_isms_is_refused),
+        T(test_missing_database_is_not_found),
+        T(test_non_sqlite_file_is_refused),
+        T(test_foreign_sqlite_database_is_refused),
+        T(test_newer_database_is_refused),
+        T(test_failed_migration_keeps_previous_version),
+    };
+#undef T
+    return cmocka_run_group_tests_name(g_driver, tests, NULL, NULL);
+}
