@@ -3,7 +3,8 @@
 # Idempotent and quick when everything is present: apt-get runs only when needed.
 set -eu
 
-PACKAGES="gcc make pkg-config meson ninja-build libsqlite3-dev libjansson-dev libcmocka-dev"
+PACKAGES="gcc make pkg-config meson ninja-build libsqlite3-dev libjansson-dev libcmocka-dev
+          libmicrohttpd-dev libcurl4-openssl-dev"
 
 missing=""
 for p in $PACKAGES; do

@@ -38,6 +38,7 @@ int cli_open_store(cli_ctx *c, bool create, store **out);
 int cmd_init(cli_ctx *c);
 int cmd_kinds(cli_ctx *c);
 int cmd_schema(cli_ctx *c);
+int cmd_serve(cli_ctx *c);
 int cmd_record(cli_ctx *c, const isms_kind *k, const char *verb);
 
 /* Help texts, generated from the registry where generic. */
@@ -45,6 +46,7 @@ void help_main(cli_ctx *c);
 void help_init(cli_ctx *c);
 void help_kinds(cli_ctx *c);
 void help_schema(cli_ctx *c);
+void help_serve(cli_ctx *c);
 void help_kind(cli_ctx *c, const isms_kind *k);
 bool help_verb(cli_ctx *c, const isms_kind *k, const char *verb);
 

@@ -3,6 +3,7 @@
 
 #include "cli/cli.h"
 #include "core/clauses.h"
+#include "http/server.h"
 
 void help_main(cli_ctx *c)
 {
@@ -15,6 +16,7 @@ void help_main(cli_ctx *c)
           "  init      create a new ISMS database (--db FILE [--org NAME])\n"
           "  kinds     list the kinds of record, by clause of ISO/IEC 27001:2022\n"
           "  schema    print the database schema (--sql: the schema the registry implies)\n"
+          "  serve     serve the JSON API over HTTP (--listen 127.0.0.1:8080)\n"
           "  help      this text\n\n"
           "Verbs on every kind of record:\n"
           "  list      list records: --sort [-]FIELD, --FIELD VALUE filters, --q TEXT,\n"
@@ -66,6 +68,30 @@ void help_schema(cli_ctx *c)
           "  --sql       print the SQL (SQLite) the record registry implies; maintainers use\n"
           "              it to write the migration after changing the registry\n",
           c->out);
+}
+
+void help_serve(cli_ctx *c)
+{
+    http_limits d = http_limits_default();
+    fprintf(c->out,
+            "Usage: isms serve --db FILE [--listen HOST:PORT] [LIMITS]\n\n"
+            "Serve the JSON API (/api/v1/...) and /healthz over HTTP until SIGINT or SIGTERM;\n"
+            "then stop accepting, let requests in progress finish, and close the database.\n"
+            "Until user accounts exist, only loopback addresses are accepted.\n\n"
+            "  --listen HOST:PORT     address to listen on (default 127.0.0.1:8080; port 0 picks\n"
+            "                         a free one, printed on start)\n"
+            "  --max-body BYTES       largest request body (default %zu); more is 413\n"
+            "  --max-url BYTES        longest path and query (default %zu); more is 414\n"
+            "  --header-memory BYTES  memory per connection for the request line and headers\n"
+            "                         (default %zu); more is answered 431 by libmicrohttpd\n"
+            "  --max-connections N    open connections in all (default %u)\n"
+            "  --per-client N         open connections per client address (default %u)\n"
+            "  --timeout SECONDS      idle connection timeout (default %u)\n"
+            "  --pool N               database connections (default 8)\n\n"
+            "An access log line per request goes to stderr: time, request id, method, path,\n"
+            "status, duration. Bodies and query strings are never logged.\n",
+            d.max_body, d.max_url, d.header_memory, d.max_connections, d.per_client,
+            d.timeout_s);
 }
 
 static void field_line(cli_ctx *c, const isms_field *f)

@@ -96,6 +96,8 @@ static int run_command(cli_ctx *c, const char *cmd)
         return help ? (help_kinds(c), EXIT_OK) : cmd_kinds(c);
     if (strcmp(cmd, "schema") == 0)
         return help ? (help_schema(c), EXIT_OK) : cmd_schema(c);
+    if (strcmp(cmd, "serve") == 0)
+        return help ? (help_serve(c), EXIT_OK) : cmd_serve(c);
     if (strcmp(cmd, "help") == 0) {
         help_main(c);
         return EXIT_OK;

@@ -22,6 +22,20 @@ static const struct {
     [ISMS_ESTORE] = {"store", "Storage failure", 500, 3},
 };
 
+/* A cut string may end inside a UTF-8 sequence: drop the partial character. */
+static void trim_partial_utf8(char *s)
+{
+    size_t len = strlen(s), i = len;
+    while (i > 0 && len - i < 4 && ((unsigned char)s[i - 1] & 0xC0) == 0x80)
+        i--;
+    if (i == 0)
+        return;
+    unsigned char lead = (unsigned char)s[i - 1];
+    size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+    if (len - (i - 1) < need)
+        s[i - 1] = '\0';
+}
+
 void status_clear(isms_status *st)
 {
     st->code = ISMS_OK;
@@ -38,6 +52,7 @@ isms_err status_fail(isms_status *st, isms_err code, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(st->detail, sizeof(st->detail), fmt, ap);
     va_end(ap);
+    trim_partial_utf8(st->detail);
     st->code = code;
     return code;
 }
@@ -55,10 +70,12 @@ isms_err status_field(isms_status *st, const char *field, const char *fmt, ...)
         return ISMS_EINVALID;
     isms_field_error *fe = &st->fields[st->nfields++];
     snprintf(fe->field, sizeof(fe->field), "%s", field);
+    trim_partial_utf8(fe->field);
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(fe->reason, sizeof(fe->reason), fmt, ap);
     va_end(ap);
+    trim_partial_utf8(fe->reason);
     return ISMS_EINVALID;
 }
 

@@ -1,0 +1,87 @@
+/* `isms serve`: the HTTP server (JSON API) on one ISMS database. */
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/value.h"
+#include "http/server.h"
+
+typedef struct limit_option {
+    const char *name; /* snake_case option name */
+    int64_t min, max;
+    size_t *size_target;
+    unsigned *uint_target;
+} limit_option;
+
+static int read_limits(cli_ctx *c, http_limits *l, size_t *pool)
+{
+    const limit_option opts[] = {
+        {"max_body", 1024, 256ll << 20, &l->max_body, NULL},
+        {"max_url", 256, 1 << 20, &l->max_url, NULL},
+        {"header_memory", 8192, 16 << 20, &l->header_memory, NULL},
+        {"max_connections", 1, 100000, NULL, &l->max_connections},
+        {"per_client", 1, 100000, NULL, &l->per_client},
+        {"timeout", 1, 3600, NULL, &l->timeout_s},
+        {"pool", 1, 256, pool, NULL},
+    };
+    for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
+        const char *v = args_value(&c->args, opts[i].name);
+        int64_t n;
+        if (!v)
+            continue;
+        char kebab[ISMS_FIELD_NAME_MAX];
+        if (!parse_int64(v, &n) || n < opts[i].min || n > opts[i].max)
+            return cli_usage(c, "--%s must be a number from %lld to %lld",
+                             args_kebab(opts[i].name, kebab, sizeof(kebab)),
+                             (long long)opts[i].min, (long long)opts[i].max);
+        if (opts[i].size_target)
+            *opts[i].size_target = (size_t)n;
+        else
+            *opts[i].uint_target = (unsigned)n;
+    }
+    return EXIT_OK;
+}
+
+int cmd_serve(cli_ctx *c)
+{
+    const char *listen = args_value(&c->args, "listen");
+    http_limits limits = http_limits_default();
+    size_t pool = 8;
+    int rc = read_limits(c, &limits, &pool);
+    if (rc == EXIT_OK)
+        rc = cli_check_unused(c);
+    if (rc != EXIT_OK)
+        return rc;
+    if (!c->db || !c->db[0])
+        return cli_usage(c, "no database: give --db FILE or set ISMS_DB");
+    /* Block the stop signals before any thread starts, then wait for them here. */
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    isms_status st;
+    status_clear(&st);
+    store *s;
+    store_options opt = {.pool_size = pool};
+    if (store_open(&s, c->reg, c->db, &opt, &st) != ISMS_OK)
+        return cli_fail(c, &st);
+    http_server *srv;
+    if (http_server_start(&srv, s, listen ? listen : "127.0.0.1:8080", &limits, stderr, &st) !=
+        ISMS_OK) {
+        store_free(s);
+        return cli_fail(c, &st);
+    }
+    const char *host = listen && listen[0] == '[' ? "[::1]" : "127.0.0.1";
+    fprintf(c->out, "isms: serving %s on http://%s:%u/ (Ctrl-C stops)\n", c->db, host,
+            http_server_port(srv));
+    fflush(c->out);
+    int sig = 0;
+    sigwait(&stop, &sig);
+    fprintf(stderr, "isms: stopping (signal %d): finishing requests in progress\n", sig);
+    http_server_stop(srv);
+    store_free(s);
+    return EXIT_OK;
+}
