@@ -2,16 +2,20 @@
 # (scripts/install-deps.sh: idempotent, quick when everything is present).
 #
 #   make          build build/isms
-#   make test     every test, in a normal and a sanitizer (ASan + UBSan) build
+#   make test     every test, in a normal and a sanitizer (ASan + UBSan) build, and
+#                 the Node tests of the API (tests/js; scripts/npm-deps.sh installs their packages)
 #   make run      build, create demo.isms with a demo organization, show it
 #   make bench    build optimised and run the benchmarks (docs/PERFORMANCE.md)
+#   make fuzz     fuzz the HTTP request path with libFuzzer (clang) for FUZZ_TIME seconds
 
 BUILD      := build
 ASAN_BUILD := build-asan
 BENCH_BUILD := build-release
+FUZZ_BUILD := build-fuzz
+FUZZ_TIME  := 60
 MESON_OPTS := --buildtype=debugoptimized -Dwerror=true
 
-.PHONY: all deps build test run bench clean format
+.PHONY: all deps build test run bench fuzz clean format
 
 all: build
 
@@ -31,6 +35,7 @@ build: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 
 test: deps $(BUILD)/build.ninja $(ASAN_BUILD)/build.ninja
+	scripts/npm-deps.sh
 	ninja -C $(BUILD)
 	ninja -C $(ASAN_BUILD)
 	scripts/test.sh $(BUILD) $(ASAN_BUILD)
@@ -42,8 +47,22 @@ bench: deps $(BENCH_BUILD)/build.ninja
 	ninja -C $(BENCH_BUILD)
 	$(BENCH_BUILD)/bench/bench-store
 
+# libFuzzer needs clang. The libraries get coverage (fuzzer-no-link) and ASan + UBSan;
+# the fuzz_request target links libFuzzer itself. New inputs are kept in
+# $(FUZZ_BUILD)/corpus, findings (crash-*, leak-*, timeout-*) in $(FUZZ_BUILD)/.
+$(FUZZ_BUILD)/build.ninja:
+	CC=clang meson setup $(FUZZ_BUILD) $(MESON_OPTS) -Db_lundef=false \
+	    -Db_sanitize=address,undefined '-Dc_args=-fsanitize=fuzzer-no-link -Wno-unknown-warning-option'
+
+fuzz: deps $(FUZZ_BUILD)/build.ninja
+	ninja -C $(FUZZ_BUILD) tests/fuzz/fuzz_request
+	mkdir -p $(FUZZ_BUILD)/corpus
+	cp -u tests/fuzz/corpus/* $(FUZZ_BUILD)/corpus/
+	$(FUZZ_BUILD)/tests/fuzz/fuzz_request -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
+	    -artifact_prefix=$(FUZZ_BUILD)/ $(FUZZ_BUILD)/corpus
+
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(BENCH_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(BENCH_BUILD) $(FUZZ_BUILD)

@@ -8,6 +8,11 @@
  * nullable field, deep in the list through a cursor, text search).
  *
  *   bench-store [--records N] [--iterations N]
+ *   bench-store --keep PATH [--records N]
+ *
+ * --keep creates the ISMS database PATH (it must not exist), fills it with N
+ * context issues from the same generator and exits: the database the HTTP
+ * API benchmark (bench/bench-api.sh) serves.
  *
  * Prints one line per figure with PASS or MISS against the targets
  * (>= 100,000 inserts/s; a list page under 1 ms at p99). The exit status is
@@ -506,6 +511,28 @@ static void bench_lists(store *s, const issue_fields *f, size_t nrecords, size_t
     store_return(c);
 }
 
+/* --- a database to keep (bench-api.sh) ----------------------------------- */
+
+/* Create path (refused if it exists), insert n issues through records_create, close. */
+static int keep_database(const char *path, const issue_fields *f, size_t n)
+{
+    struct stat sb;
+    if (stat(path, &sb) == 0 || errno != ENOENT) {
+        fprintf(stderr, "bench-store: %s already exists (or cannot be checked)\n", path);
+        return 1;
+    }
+    store *s;
+    isms_status st;
+    store_options opt = {.create = true};
+    if (store_open(&s, registry_default(), path, &opt, &st) != ISMS_OK)
+        fail("cannot create the database", &st);
+    double secs = insert_issues(s, f, n, VIA_RECORDS);
+    store_free(s); /* checkpoints the WAL into the file */
+    printf("bench-store: %s holds %zu context issues (%.2f s, %.1f MiB)\n", path, n, secs,
+           (double)file_size(path) / (1024.0 * 1024.0));
+    return 0;
+}
+
 /* --- main ---------------------------------------------------------------- */
 
 static bool parse_count(const char *text, size_t *out)
@@ -522,18 +549,26 @@ static bool parse_count(const char *text, size_t *out)
 static void usage(FILE *to)
 {
     fprintf(to, "usage: bench-store [--records N] [--iterations N]\n"
+                "       bench-store --keep PATH [--records N]\n"
                 "  --records N     context issues to insert (default %d)\n"
-                "  --iterations N  timed fetches per list page (default %d)\n",
+                "  --iterations N  timed fetches per list page (default %d)\n"
+                "  --keep PATH     only create the database PATH (must not exist) with N\n"
+                "                  context issues, keep it and exit\n",
                 DEFAULT_RECORDS, DEFAULT_ITERATIONS);
 }
 
 int main(int argc, char **argv)
 {
     size_t nrecords = DEFAULT_RECORDS, iterations = DEFAULT_ITERATIONS;
+    const char *keep = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             usage(stdout);
             return 0;
+        }
+        if (strcmp(argv[i], "--keep") == 0 && i + 1 < argc && argv[i + 1][0]) {
+            keep = argv[++i];
+            continue;
         }
         size_t *target = strcmp(argv[i], "--records") == 0      ? &nrecords
                          : strcmp(argv[i], "--iterations") == 0 ? &iterations
@@ -552,6 +587,8 @@ int main(int argc, char **argv)
     }
     issue_fields f;
     issue_fields_init(&f, k);
+    if (keep)
+        return keep_database(keep, &f, nrecords);
     printf("bench-store: %zu context issues, %zu iterations per list page\n", nrecords,
            iterations);
 

@@ -119,5 +119,13 @@ That was the command line. Try, for example:
   $ISMS requirement list --sort -title
   $ISMS interested-party retire IP-6 --reason "test"     (refused: requirements refer to it)
   $ISMS --help
-The web server and its login arrive with the next releases.
 MSG
+
+# The JSON API on the demo (web pages and logins arrive with the next releases).
+cat <<MSG
+
+Serving the demo's JSON API. Try:
+  curl -s http://127.0.0.1:${PORT:-8080}/api/v1/requirements?addressed=partly
+  curl -s http://127.0.0.1:${PORT:-8080}/api/v1/processes/PRC-1
+MSG
+exec "$ISMS" serve --db "$DB" --listen "127.0.0.1:${PORT:-8080}"

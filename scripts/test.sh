@@ -1,7 +1,9 @@
 #!/bin/sh
 # Run the whole test suite in a normal build and in an AddressSanitizer +
-# UndefinedBehaviorSanitizer build, then print one summary line:
-# "N passed, M failed" counting every cmocka test case of both builds.
+# UndefinedBehaviorSanitizer build, then the Node tests of the HTTP API
+# (tests/js, against the first build's isms; scripts/npm-deps.sh installs their
+# packages), then print one summary line: "N passed, M failed" counting every
+# cmocka test case of both builds and every Node test.
 set -u
 cd "$(dirname "$0")/.."
 
@@ -28,5 +30,35 @@ done
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
     failed=1
 fi
+
+# Node tests (node:test, TAP output ends with "# pass N" and "# fail N").
+if [ "$#" -gt 0 ]; then
+    echo "== node tests in tests/js with $1/isms"
+    node_log="$1/node-test.log"
+    node_rc="$1/node-test.rc"
+    node_passed=0
+    node_failed=0
+    if command -v node >/dev/null 2>&1; then
+        echo 1 >"$node_rc"
+        { ISMS_BIN="$1/isms" node --test --test-reporter=tap tests/js/ 2>&1; echo $? >"$node_rc"; } |
+            tee "$node_log"
+        node_status=$(cat "$node_rc")
+        node_passed=$(sed -n 's/^# pass \([0-9][0-9]*\)$/\1/p' "$node_log" | tail -n 1)
+        node_failed=$(sed -n 's/^# fail \([0-9][0-9]*\)$/\1/p' "$node_log" | tail -n 1)
+        node_passed=${node_passed:-0}
+        node_failed=${node_failed:-0}
+    else
+        echo "isms: node is missing: the Node tests (tests/js) need Node.js 20 or later" >&2
+        node_status=1
+    fi
+    # A run that failed without counting a failure (node missing, a crash): count one.
+    if [ "$node_status" -ne 0 ] && [ "$node_failed" -eq 0 ]; then
+        node_failed=1
+    fi
+    [ "$node_status" -eq 0 ] && [ "$node_failed" -eq 0 ] || status=1
+    passed=$((passed + node_passed))
+    failed=$((failed + node_failed))
+fi
+
 echo "$passed passed, $failed failed"
 exit $status

@@ -23,6 +23,7 @@ static int read_limits(cli_ctx *c, http_limits *l, size_t *pool)
         {"max_connections", 1, 100000, NULL, &l->max_connections},
         {"per_client", 1, 100000, NULL, &l->per_client},
         {"timeout", 1, 3600, NULL, &l->timeout_s},
+        {"threads", 0, 64, NULL, &l->thread_pool},
         {"pool", 1, 256, pool, NULL},
     };
     for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {

@@ -87,11 +87,13 @@ void help_serve(cli_ctx *c)
             "  --max-connections N    open connections in all (default %u)\n"
             "  --per-client N         open connections per client address (default %u)\n"
             "  --timeout SECONDS      idle connection timeout (default %u)\n"
-            "  --pool N               database connections (default 8)\n\n"
+            "  --pool N               database connections (default 8)\n"
+            "  --threads N            0: a thread per connection; N: a pool of N event-loop\n"
+            "                         threads (epoll) (default %u)\n\n"
             "An access log line per request goes to stderr: time, request id, method, path,\n"
             "status, duration. Bodies and query strings are never logged.\n",
             d.max_body, d.max_url, d.header_memory, d.max_connections, d.per_client,
-            d.timeout_s);
+            d.timeout_s, d.thread_pool);
 }
 
 static void field_line(cli_ctx *c, const isms_field *f)

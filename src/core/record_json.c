@@ -1,5 +1,7 @@
 #include "core/record_json.h"
 
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/value.h"
@@ -179,4 +181,267 @@ char *json_dump_exact(const json_t *j, size_t flags)
     }
     *w = '\0';
     return s;
+}
+
+/* --- writing JSON without a tree ------------------------------------------- */
+
+/*
+ * A small staging buffer in front of the strbuf: a record is a few hundred
+ * pieces of a few bytes, and one strbuf_add per piece cost more than the
+ * copying itself.
+ */
+typedef struct json_writer {
+    strbuf *b;
+    size_t n;
+    char buf[2048];
+} json_writer;
+
+static void jw_flush(json_writer *w)
+{
+    strbuf_add(w->b, w->buf, w->n);
+    w->n = 0;
+}
+
+static inline void jw_put(json_writer *w, const char *s, size_t n)
+{
+    if (n > sizeof(w->buf) - w->n) {
+        jw_flush(w);
+        if (n > sizeof(w->buf)) {
+            strbuf_add(w->b, s, n);
+            return;
+        }
+    }
+    memcpy(w->buf + w->n, s, n);
+    w->n += n;
+}
+
+static inline void jw_putc(json_writer *w, char c)
+{
+    if (w->n == sizeof(w->buf))
+        jw_flush(w);
+    w->buf[w->n++] = c;
+}
+
+static inline bool byte_special(unsigned char c)
+{
+    return c < 0x20 || c == '"' || c == '\\';
+}
+
+/*
+ * The first byte at or after p that JSON escapes, or end. Eight bytes at a
+ * time: a byte is below 0x20, or equal to '"' or '\\', exactly when the
+ * classic "has a byte less than n" / "has a zero byte" tests say so.
+ */
+static const char *next_special(const char *p, const char *end)
+{
+    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+    while (end - p >= 8) {
+        uint64_t v;
+        memcpy(&v, p, 8);
+        uint64_t q = v ^ (ones * '"'), bs = v ^ (ones * '\\');
+        uint64_t hit = ((v - ones * 0x20) & ~v) | ((q - ones) & ~q) | ((bs - ones) & ~bs);
+        if (hit & high)
+            break;
+        p += 8;
+    }
+    while (p < end && !byte_special((unsigned char)*p))
+        p++;
+    return p;
+}
+
+/* As jansson's dump.c: \" \\ and \b \f \n \r \t, other controls \u00XX, the rest as is. */
+static void jw_string(json_writer *w, const char *s, size_t len)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    jw_putc(w, '"');
+    const char *run = s, *end = s + len;
+    for (;;) {
+        const char *p = next_special(run, end);
+        jw_put(w, run, (size_t)(p - run));
+        if (p == end)
+            break;
+        run = p + 1;
+        unsigned char c = (unsigned char)*p;
+        char esc[6] = {'\\', 0, '0', '0', hex[c >> 4], hex[c & 15]};
+        switch (c) {
+        case '"':
+        case '\\':
+            esc[1] = (char)c;
+            break;
+        case '\b':
+            esc[1] = 'b';
+            break;
+        case '\f':
+            esc[1] = 'f';
+            break;
+        case '\n':
+            esc[1] = 'n';
+            break;
+        case '\r':
+            esc[1] = 'r';
+            break;
+        case '\t':
+            esc[1] = 't';
+            break;
+        default:
+            esc[1] = 'u';
+            jw_put(w, esc, 6);
+            continue;
+        }
+        jw_put(w, esc, 2);
+    }
+    jw_putc(w, '"');
+}
+
+static bool all_ascii(const char *s, size_t len)
+{
+    const uint64_t high = 0x8080808080808080u;
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t v;
+        memcpy(&v, s + i, 8);
+        if (v & high)
+            return false;
+    }
+    for (; i < len; i++)
+        if ((unsigned char)s[i] >= 0x80)
+            return false;
+    return true;
+}
+
+/* Text as json_string would take it: null where jansson refuses it (not UTF-8). */
+static void jw_text(json_writer *w, const char *s)
+{
+    if (!s) {
+        jw_put(w, "null", 4);
+        return;
+    }
+    size_t len = strlen(s), chars;
+    if (!all_ascii(s, len) && !utf8_count(s, len, &chars)) {
+        jw_put(w, "null", 4);
+        return;
+    }
+    jw_string(w, s, len);
+}
+
+static void jw_int(json_writer *w, int64_t i)
+{
+    char num[24], *p = num + sizeof(num);
+    uint64_t u = i < 0 ? 0 - (uint64_t)i : (uint64_t)i;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (i < 0)
+        *--p = '-';
+    jw_put(w, p, (size_t)(num + sizeof(num) - p));
+}
+
+static void jw_human_id(json_writer *w, const isms_kind *k, int64_t id)
+{
+    char buf[ISMS_HUMAN_ID_MAX];
+    human_id_format(buf, k, id);
+    jw_string(w, buf, strlen(buf));
+}
+
+/* The text value_to_json's value dumps to. */
+static void jw_value(json_writer *w, const isms_field *f, const isms_value *v)
+{
+    if (!v->set) {
+        jw_put(w, "null", 4);
+        return;
+    }
+    switch (f->type) {
+    case FT_INT:
+        jw_int(w, v->i);
+        return;
+    case FT_DECIMAL: {
+        char num[32];
+        format_decimal_micro(v->i, num);
+        jw_put(w, num, strlen(num));
+        return;
+    }
+    case FT_BOOL:
+        if (v->i)
+            jw_put(w, "true", 4);
+        else
+            jw_put(w, "false", 5);
+        return;
+    case FT_REF:
+        jw_human_id(w, f->target, v->i);
+        return;
+    case FT_ANYREF:
+        jw_human_id(w, v->kind, v->i);
+        return;
+    case FT_REFLIST:
+        jw_putc(w, '[');
+        for (size_t i = 0; i < v->n; i++) {
+            if (i)
+                jw_putc(w, ',');
+            jw_human_id(w, f->target, v->ids[i]);
+        }
+        jw_putc(w, ']');
+        return;
+    default:
+        jw_text(w, v->s);
+    }
+}
+
+/* ,"name": (the first member has no comma) */
+static void jw_key(json_writer *w, const char *name, bool first)
+{
+    if (!first)
+        jw_putc(w, ',');
+    jw_string(w, name, strlen(name));
+    jw_putc(w, ':');
+}
+
+void json_write_string(strbuf *b, const char *s)
+{
+    json_writer w = {.b = b};
+    jw_string(&w, s, strlen(s));
+    jw_flush(&w);
+}
+
+void record_json_write(strbuf *b, const isms_record *r)
+{
+    const isms_kind *k = r->kind;
+    json_writer w = {.b = b};
+    jw_putc(&w, '{');
+    jw_key(&w, "id", true);
+    jw_human_id(&w, k, r->id);
+    jw_key(&w, "kind", false);
+    jw_text(&w, k->name);
+    jw_key(&w, "version", false);
+    jw_int(&w, r->version);
+    for (size_t i = 0; i < k->nfields; i++) {
+        const isms_field *f = &k->fields[i];
+        if (f->flags & FF_SECRET)
+            continue;
+        jw_key(&w, f->name, false);
+        jw_value(&w, f, &r->values[i]);
+    }
+    jw_key(&w, "created_at", false);
+    jw_text(&w, r->created_at);
+    jw_key(&w, "created_by", false);
+    jw_text(&w, r->created_by);
+    jw_key(&w, "updated_at", false);
+    jw_text(&w, r->updated_at);
+    jw_key(&w, "updated_by", false);
+    jw_text(&w, r->updated_by);
+    jw_key(&w, "retired", false);
+    if (r->retired_at)
+        jw_put(&w, "true", 4);
+    else
+        jw_put(&w, "false", 5);
+    if (r->retired_at) {
+        jw_key(&w, "retired_at", false);
+        jw_text(&w, r->retired_at);
+        jw_key(&w, "retired_by", false);
+        jw_text(&w, r->retired_by);
+        jw_key(&w, "retired_reason", false);
+        jw_text(&w, r->retired_reason);
+    }
+    jw_putc(&w, '}');
+    jw_flush(&w);
 }

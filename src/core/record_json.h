@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "core/record.h"
+#include "util/strbuf.h"
 
 /* A new JSON object for the record: id, kind, version, bookkeeping, fields. */
 json_t *record_to_json(const isms_record *r);
@@ -21,5 +22,17 @@ json_t *registry_to_json(const isms_registry *reg);
 
 /* Encode with exact decimals; the caller frees the string with free(). */
 char *json_dump_exact(const json_t *j, size_t flags);
+
+/*
+ * The same record JSON written straight into b, without a jansson tree: the
+ * text json_dump_exact(record_to_json(r), JSON_COMPACT) gives, byte for byte
+ * (a text that is not valid UTF-8, which isms never stores, is written as
+ * null). For list pages, where building and dumping the tree cost most of
+ * the request (docs/PERFORMANCE.md, "HTTP API").
+ */
+void record_json_write(strbuf *b, const isms_record *r);
+
+/* s as a JSON string literal, escaped as jansson escapes it. */
+void json_write_string(strbuf *b, const char *s);
 
 #endif

@@ -78,7 +78,8 @@ typedef bool (*kind_transition_fn)(const isms_record *rec, const char *from, con
 /* May this record be retired (or deleted)? Return false with st filled. */
 typedef bool (*kind_check_fn)(const isms_record *rec, isms_status *st);
 
-/* Compute FF_DERIVED fields from the others. */
+/* Compute FF_DERIVED fields from the others. Runs before validation: the values it reads
+ * may be out of their range (guard arithmetic against overflow). */
 typedef void (*kind_derive_fn)(isms_record *rec);
 
 enum kind_flags {

@@ -49,6 +49,14 @@ void reply_json(http_reply *r, unsigned status, json_t *j)
     set_json_body(r, j);
 }
 
+strbuf *reply_json_body(http_reply *r, unsigned status)
+{
+    r->status = status;
+    r->content_type = "application/json";
+    strbuf_reset(&r->body);
+    return &r->body;
+}
+
 void problem_type_uri(char *buf, size_t size, const char *name)
 {
     snprintf(buf, size, "urn:isms:problem:%s", name);

@@ -35,6 +35,9 @@ void reply_header_set(http_reply *r, const char *name, const char *fmt, ...)
 /* A JSON body (exact decimals); takes the reference to j. */
 void reply_json(http_reply *r, unsigned status, json_t *j);
 
+/* An empty JSON body for the caller to write (record_json_write): the body buffer. */
+strbuf *reply_json_body(http_reply *r, unsigned status);
+
 /* A problem+json body from a status: type, title, status, detail, errors, ... */
 void reply_problem(http_reply *r, const isms_status *st);
 

@@ -4,9 +4,11 @@
 #include <string.h>
 
 #include "http/api.h"
+#include "http/openapi.h"
 
 static const http_route routes[] = {
     {"GET", "/healthz", api_health, PERM_OPEN},
+    {"GET", "/api/v1/openapi.json", api_openapi, PERM_OPEN},
     {"GET", "/api/v1/{kind}", api_list, PERM_READ},
     {"POST", "/api/v1/{kind}", api_create, PERM_WRITE},
     {"GET", "/api/v1/{kind}/{id}", api_get, PERM_READ},
@@ -81,6 +83,9 @@ void router_dispatch(http_request *req, http_reply *rep)
         if (!match(r->pattern, req, &unknown_kind))
             continue;
         if (strcmp(r->method, req->method) != 0) {
+            /* Records of kinds that are never deleted do not offer DELETE. */
+            if (r->handler == api_delete && req->kind && !(req->kind->flags & KF_DELETABLE))
+                continue;
             size_t used = strlen(allow);
             snprintf(allow + used, sizeof(allow) - used, "%s%s", used ? ", " : "", r->method);
             continue;

@@ -1,6 +1,7 @@
 #include "http/server.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <stdatomic.h>
@@ -127,8 +128,34 @@ static request_state *request_begin(http_server *srv, const char *method, const 
     snprintf(rs->id, sizeof(rs->id), "%08x-%llu", srv->id_salt, (unsigned long long)n);
     snprintf(rs->method, sizeof(rs->method), "%s", method);
     snprintf(rs->path, sizeof(rs->path), "%s", url);
+    /* The path is decoded (%0a is a newline): keep the log one line per request. */
+    for (char *p = rs->path; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            *p = '?';
+    for (char *p = rs->method; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            *p = '?';
     atomic_fetch_add(&srv->active, 1);
     return rs;
+}
+
+/* Whether a method is an RFC 9110 token (libmicrohttpd takes any bytes up to a space). */
+static bool method_is_token(const char *m)
+{
+    if (!*m)
+        return false;
+    for (; *m; m++)
+        if (!isalnum((unsigned char)*m) && !strchr("!#$%&'*+-.^_`|~", *m))
+            return false;
+    return true;
+}
+
+static enum MHD_Result add_arg_length(void *cls, enum MHD_ValueKind kind, const char *key,
+                                      const char *value)
+{
+    (void)kind;
+    *(size_t *)cls += 1 + strlen(key) + (value ? 1 + strlen(value) : 0); /* ?key=value, &... */
+    return MHD_YES;
 }
 
 static enum MHD_Result dispatch(http_server *srv, struct MHD_Connection *conn,
@@ -172,9 +199,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         /* First call: headers only. Refuse what is too big before reading any body. */
         rs = request_begin(srv, method, url);
         *ctx = rs;
-        if (strlen(url) > srv->limits.max_url)
+        if (!method_is_token(method))
+            return send_problem(conn, rs, 400, "invalid", "Invalid input",
+                                "the request method is not a valid token");
+        /* url is the path only: count the query string too (decoded). */
+        size_t url_len = strlen(url);
+        MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, add_arg_length, &url_len);
+        if (url_len > srv->limits.max_url)
             return send_problem(conn, rs, 414, "too_big", "URI too long",
-                                "the path is longer than the limit");
+                                "the URL is longer than the limit");
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
                                                      MHD_HTTP_HEADER_CONTENT_LENGTH);
         if (cl && strtoull(cl, NULL, 10) > srv->limits.max_body)
@@ -277,12 +310,17 @@ isms_err http_server_start(http_server **out, store *s, const char *listen,
     srv->limits = *limits;
     srv->log = access_log;
     srv->id_salt = (uint32_t)time(NULL) ^ (uint32_t)getpid() << 16;
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
-                     MHD_USE_POLL | MHD_USE_ITC;
+    /*
+     * A thread per connection, or a pool of event-loop threads (epoll) that each
+     * serve many connections; docs/ARCHITECTURE.md, "HTTP server threading".
+     */
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC;
+    flags |= limits->thread_pool ? MHD_USE_EPOLL : MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL;
     if (ss.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     srv->daemon = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+        MHD_OPTION_THREAD_POOL_SIZE, limits->thread_pool,
         MHD_OPTION_CONNECTION_LIMIT, limits->max_connections,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, limits->per_client,
         MHD_OPTION_CONNECTION_TIMEOUT, limits->timeout_s,

@@ -20,6 +20,7 @@ typedef struct http_limits {
     unsigned per_client;        /* open connections per client address */
     unsigned timeout_s;         /* idle connection timeout */
     unsigned drain_s;           /* on stop: how long in-flight requests may take */
+    unsigned thread_pool;       /* 0: a thread per connection; N: N event-loop threads (epoll) */
 } http_limits;
 
 http_limits http_limits_default(void);

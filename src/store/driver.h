@@ -60,6 +60,13 @@ typedef struct store_driver {
     isms_err (*begin)(db_conn *c, bool write, isms_status *st);
     isms_err (*commit)(db_conn *c, isms_status *st);
     void (*rollback)(db_conn *c);
+    /*
+     * The database runs one write transaction at a time (SQLite). The store
+     * then queues its own writers on a mutex: a writer that found the lock
+     * taken would otherwise sleep in the driver's busy handler for up to
+     * tens of milliseconds after the lock came free.
+     */
+    bool one_writer;
 
     /* Run trusted DDL (migrations) made of several statements. */
     isms_err (*exec_script)(db_conn *c, const char *sql, isms_status *st);

@@ -29,6 +29,7 @@ struct store {
     int schema_version;
     pthread_mutex_t lock;     /* guards the free list */
     pthread_cond_t freed;
+    pthread_mutex_t write_lock; /* held by the write transaction, if driver->one_writer */
     store_conn *conns;        /* pool_size connections */
     store_conn **free_list;   /* idle connections */
     size_t pool_size, nfree;

@@ -433,6 +433,7 @@ const store_driver sqlite_driver = {
     .begin = sqlite_begin,
     .commit = sqlite_commit,
     .rollback = sqlite_rollback,
+    .one_writer = true,
     .exec_script = sqlite_exec_script,
     .begin_migration = sqlite_begin_migration,
     .has_tables = sqlite_has_tables,

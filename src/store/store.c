@@ -38,6 +38,7 @@ static void store_dispose_parts(store *s)
     free(s->free_list);
     pthread_mutex_destroy(&s->lock);
     pthread_cond_destroy(&s->freed);
+    pthread_mutex_destroy(&s->write_lock);
     free(s);
 }
 
@@ -58,6 +59,7 @@ static store *store_alloc(const store_driver *d, const isms_registry *reg,
         die_oom();
     pthread_mutex_init(&s->lock, NULL);
     pthread_cond_init(&s->freed, NULL);
+    pthread_mutex_init(&s->write_lock, NULL);
     for (size_t i = 0; i < reg->nkinds; i++)
         kind_sql_build(&s->sql[i], reg->kinds[i], d->dialect);
     return s;
@@ -117,7 +119,8 @@ int store_schema_version(const store *s)
     return s->schema_version;
 }
 
-isms_err store_borrow(store *s, store_conn **out, isms_status *st)
+/* The time the busy timeout ends, from now (CLOCK_REALTIME, for the pthread waits). */
+static struct timespec busy_deadline(const store *s)
 {
     struct timespec until;
     clock_gettime(CLOCK_REALTIME, &until);
@@ -127,6 +130,12 @@ isms_err store_borrow(store *s, store_conn **out, isms_status *st)
         until.tv_sec++;
         until.tv_nsec -= 1000000000L;
     }
+    return until;
+}
+
+isms_err store_borrow(store *s, store_conn **out, isms_status *st)
+{
+    struct timespec until = busy_deadline(s);
     pthread_mutex_lock(&s->lock);
     int rc = 0;
     while (s->nfree == 0 && rc != ETIMEDOUT)
@@ -163,14 +172,31 @@ isms_err store_begin(store_conn *c, const isms_write_ctx *ctx, store_txn **out,
 {
     if (c->in_txn)
         die("store_begin: a transaction is already open on this connection");
-    isms_err e = c->owner->driver->begin(c->db, true, st);
-    if (e != ISMS_OK)
+    store *s = c->owner;
+    if (s->driver->one_writer) {
+        struct timespec until = busy_deadline(s);
+        if (pthread_mutex_timedlock(&s->write_lock, &until) != 0)
+            return status_fail(st, ISMS_EBUSY, "the database is busy; try again");
+    }
+    isms_err e = s->driver->begin(c->db, true, st);
+    if (e != ISMS_OK) {
+        if (s->driver->one_writer)
+            pthread_mutex_unlock(&s->write_lock);
         return e;
+    }
     c->in_txn = true;
     c->txn.conn = c;
     c->txn.ctx = ctx;
     *out = &c->txn;
     return ISMS_OK;
+}
+
+/* The write transaction is over: let the next writer in. */
+static void txn_end(store_conn *c)
+{
+    if (c->in_txn && c->owner->driver->one_writer)
+        pthread_mutex_unlock(&c->owner->write_lock);
+    c->in_txn = false;
 }
 
 isms_err store_commit(store_txn *t, isms_status *st)
@@ -179,7 +205,7 @@ isms_err store_commit(store_txn *t, isms_status *st)
     isms_err e = c->owner->driver->commit(c->db, st);
     if (e != ISMS_OK)
         c->owner->driver->rollback(c->db);
-    c->in_txn = false;
+    txn_end(c);
     return e;
 }
 
@@ -187,7 +213,7 @@ void store_rollback(store_txn *t)
 {
     store_conn *c = t->conn;
     c->owner->driver->rollback(c->db);
-    c->in_txn = false;
+    txn_end(c);
 }
 
 store_conn *store_txn_conn(store_txn *t)

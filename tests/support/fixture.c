@@ -89,7 +89,10 @@ static void specimen_derive(isms_record *rec)
 {
     const isms_value *count = record_value(rec, "count");
     isms_value *score = record_value(rec, "score");
-    *score = (isms_value){.set = count->set, .i = count->set ? count->i * 2 : 0};
+    /* Derive runs before validation: count may be far out of its range here. */
+    int64_t twice = 0;
+    bool ok = count->set && !__builtin_mul_overflow(count->i, 2, &twice);
+    *score = (isms_value){.set = ok, .i = twice};
 }
 
 const isms_kind fixture_specimen = {

@@ -1,0 +1,959 @@
+/*
+ * The OpenAPI document, built from the registry and the limits the handlers
+ * apply (list_query.c, record_decode.c, records.c), so that it cannot drift
+ * from what the server answers. Names: components/schemas <Kind> (a record
+ * as returned), <Kind>Create, <Kind>Patch, <Kind>Page; operationIds
+ * list<Kinds>, create<Kind>, get<Kind>, update<Kind>, delete<Kind>,
+ * retire<Kind>. Descriptions come from the registry's labels and help.
+ */
+#include "http/openapi.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/record.h"
+#include "core/record_decode.h"
+#include "core/value.h"
+#include "store/store.h"
+#include "util/die.h"
+
+#ifndef ISMS_VERSION
+#define ISMS_VERSION "dev"
+#endif
+
+enum { NAME_LEN = 96, TEXT_LEN = 512 };
+
+/* Query parameters of every list; a field with one of these names cannot be a filter. */
+static const char *const list_params[] = {"sort", "q", "limit", "cursor", "retired", NULL};
+
+/* How a field's schema is used. */
+typedef enum schema_use {
+    USE_OUTPUT, /* a member of a record as returned */
+    USE_INPUT,  /* a member of a create or patch body */
+    USE_FILTER, /* a list's query parameter (one value) */
+} schema_use;
+
+/* The names a kind goes by in the document. */
+typedef struct kind_names {
+    char type[NAME_LEN];   /* ContextIssue */
+    char types[NAME_LEN];  /* ContextIssues */
+    char one[NAME_LEN];    /* "context issue" (prose) */
+    char many[NAME_LEN];   /* "context issues" */
+    const char *article;   /* "a" or "an", before one */
+} kind_names;
+
+/* --- small builders ------------------------------------------------------------ */
+
+static void put(json_t *o, const char *key, json_t *v)
+{
+    if (!v || json_object_set_new(o, key, v) != 0)
+        die_oom();
+}
+
+static void put_s(json_t *o, const char *key, const char *s)
+{
+    put(o, key, json_string(s));
+}
+
+static void put_i(json_t *o, const char *key, json_int_t i)
+{
+    put(o, key, json_integer(i));
+}
+
+static void put_b(json_t *o, const char *key, bool b)
+{
+    put(o, key, json_boolean(b));
+}
+
+static __attribute__((format(printf, 3, 4))) void put_f(json_t *o, const char *key,
+                                                         const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    json_t *s = json_vsprintf(fmt, ap);
+    va_end(ap);
+    put(o, key, s);
+}
+
+static void push(json_t *a, json_t *v)
+{
+    if (!v || json_array_append_new(a, v) != 0)
+        die_oom();
+}
+
+static json_t *new_object(void)
+{
+    json_t *o = json_object();
+    if (!o)
+        die_oom();
+    return o;
+}
+
+static json_t *new_array(void)
+{
+    json_t *a = json_array();
+    if (!a)
+        die_oom();
+    return a;
+}
+
+/* {"$ref": "#/components/<section>/<name>"} */
+static json_t *ref(const char *section, const char *name)
+{
+    json_t *o = new_object();
+    put_f(o, "$ref", "#/components/%s/%s", section, name);
+    return o;
+}
+
+/* "type": t, or [t, "null"] when nullable; t2 (or NULL) is a second type. */
+static void put_type(json_t *s, const char *t, const char *t2, bool nullable)
+{
+    if (!t2 && !nullable) {
+        put_s(s, "type", t);
+        return;
+    }
+    json_t *a = new_array();
+    push(a, json_string(t));
+    if (t2)
+        push(a, json_string(t2));
+    if (nullable)
+        push(a, json_string("null"));
+    put(s, "type", a);
+}
+
+/* An exact decimal number from micro-units (written by json_dump_exact). */
+static json_t *exact_decimal(int64_t micro)
+{
+    char num[32];
+    format_decimal_micro(micro, num);
+    return json_sprintf("\x01%s", num);
+}
+
+/* --- names ----------------------------------------------------------------------- */
+
+/* "context-issue" -> "ContextIssue" */
+static void camel(char *buf, size_t size, const char *dashed)
+{
+    size_t w = 0;
+    bool up = true;
+    for (const char *p = dashed; *p && w + 1 < size; p++) {
+        if (*p == '-' || *p == '_' || *p == ' ') {
+            up = true;
+            continue;
+        }
+        buf[w++] = up ? (char)toupper((unsigned char)*p) : *p;
+        up = false;
+    }
+    buf[w] = '\0';
+}
+
+/* A label as it reads inside a sentence: "Context issue" -> "context issue", "ISMS ..." kept. */
+static void prose(char *buf, size_t size, const char *label)
+{
+    snprintf(buf, size, "%s", label);
+    if (isupper((unsigned char)buf[0]) && islower((unsigned char)buf[1]))
+        buf[0] = (char)tolower((unsigned char)buf[0]);
+}
+
+static void names_of(const isms_kind *k, kind_names *n)
+{
+    camel(n->type, sizeof(n->type), k->name);
+    camel(n->types, sizeof(n->types), k->plural);
+    prose(n->one, sizeof(n->one), k->label);
+    prose(n->many, sizeof(n->many), k->label_plural);
+    n->article = strchr("aeiouAEIOU", n->one[0]) && n->one[0] ? "an" : "a";
+}
+
+static json_t *id_pattern(const isms_kind *k)
+{
+    return json_sprintf("^%s-[1-9][0-9]*$", k->prefix);
+}
+
+/* ^(ISS|CLD|...)-[1-9][0-9]*$: the id of a record of any kind. */
+static json_t *any_id_pattern(const isms_registry *reg)
+{
+    char buf[TEXT_LEN];
+    size_t w = (size_t)snprintf(buf, sizeof(buf), "^(");
+    for (size_t i = 0; i < reg->nkinds && w < sizeof(buf); i++)
+        w += (size_t)snprintf(buf + w, sizeof(buf) - w, "%s%s", i ? "|" : "",
+                              reg->kinds[i]->prefix);
+    if (w < sizeof(buf))
+        snprintf(buf + w, sizeof(buf) - w, ")-[1-9][0-9]*$");
+    return json_string(buf);
+}
+
+/* --- field schemas ---------------------------------------------------------------- */
+
+/* The value default_text stands for, typed as the field's JSON. */
+static json_t *default_value(const isms_field *f)
+{
+    bool b;
+    int64_t i;
+    switch (f->type) {
+    case FT_BOOL:
+        return parse_bool(f->default_text, &b) ? json_boolean(b) : NULL;
+    case FT_INT:
+        return parse_int64(f->default_text, &i) ? json_integer(i) : NULL;
+    case FT_DECIMAL:
+        return parse_decimal_micro(f->default_text, &i) ? exact_decimal(i) : NULL;
+    default:
+        return json_string(f->default_text);
+    }
+}
+
+/* The schema of a field's value. nullable: null stands for "no value". */
+static json_t *field_schema(const isms_registry *reg, const isms_field *f, schema_use use,
+                            bool nullable)
+{
+    json_t *s = new_object();
+    if (use != USE_FILTER) {
+        put_s(s, "title", f->label);
+        put_s(s, "description", f->help);
+    }
+    switch (f->type) {
+    case FT_TEXT:
+    case FT_LONGTEXT:
+        put_type(s, "string", NULL, nullable);
+        if (f->max_len)
+            put_i(s, "maxLength", f->max_len);
+        break;
+    case FT_ENUM: {
+        put_type(s, "string", NULL, nullable);
+        json_t *values = new_array();
+        for (const char *const *v = f->values; v && *v; v++)
+            push(values, json_string(*v));
+        if (nullable)
+            push(values, json_null());
+        put(s, "enum", values);
+        break;
+    }
+    case FT_DATE:
+        put_type(s, "string", NULL, nullable);
+        put_s(s, "format", "date");
+        break;
+    case FT_DATETIME:
+        put_type(s, "string", NULL, nullable);
+        put_s(s, "format", "date-time");
+        break;
+    case FT_INT:
+        put_type(s, "integer", NULL, nullable);
+        put_s(s, "format", "int64");
+        if (f->min || f->max) {
+            put_i(s, "minimum", f->min);
+            put_i(s, "maximum", f->max);
+        }
+        break;
+    case FT_DECIMAL:
+        /* Bodies may send a decimal as a string, for more than 15 significant digits. */
+        put_type(s, "number", use == USE_INPUT ? "string" : NULL, nullable);
+        if (use == USE_INPUT)
+            put_s(s, "pattern", "^-?[0-9]{1,12}(\\.[0-9]{1,6})?$");
+        if (f->min || f->max) {
+            put(s, "minimum", exact_decimal(f->min));
+            put(s, "maximum", exact_decimal(f->max));
+        }
+        break;
+    case FT_BOOL:
+        put_type(s, "boolean", NULL, nullable);
+        break;
+    case FT_REF:
+        put_type(s, "string", NULL, nullable);
+        put(s, "pattern", id_pattern(f->target));
+        break;
+    case FT_REFLIST:
+        if (use == USE_FILTER) { /* a filter names one record */
+            put_type(s, "string", NULL, nullable);
+            put(s, "pattern", id_pattern(f->target));
+            break;
+        }
+        put_type(s, "array", NULL, nullable);
+        json_t *item = new_object();
+        put_s(item, "type", "string");
+        put(item, "pattern", id_pattern(f->target));
+        put(s, "items", item);
+        put_b(s, "uniqueItems", true);
+        put_i(s, "maxItems", RECORD_DECODE_REFLIST_MAX);
+        break;
+    case FT_ANYREF:
+        put_type(s, "string", NULL, nullable);
+        put(s, "pattern", any_id_pattern(reg));
+        break;
+    case FT_COUNT:
+        break;
+    }
+    if (use == USE_INPUT && f->default_text) {
+        json_t *d = default_value(f);
+        if (d)
+            put(s, "default", d);
+    }
+    if (f->flags & FF_DERIVED) {
+        put_b(s, "readOnly", true);
+        put_f(s, "description", "%s (computed by isms)", f->help);
+    }
+    return s;
+}
+
+/* A read-only bookkeeping member. */
+static json_t *bookkeeping(const char *type, const char *format, bool nullable,
+                           const char *description)
+{
+    json_t *s = new_object();
+    put_type(s, type, NULL, nullable);
+    if (format)
+        put_s(s, "format", format);
+    put_b(s, "readOnly", true);
+    put_s(s, "description", description);
+    return s;
+}
+
+static bool shown(const isms_field *f)
+{
+    return !(f->flags & FF_SECRET);
+}
+
+static bool writable(const isms_field *f)
+{
+    return !(f->flags & (FF_SECRET | FF_DERIVED));
+}
+
+/* <Kind>: a record as the API returns it. */
+static json_t *record_schema(const isms_registry *reg, const isms_kind *k)
+{
+    json_t *props = new_object();
+    json_t *required = new_array();
+    json_t *id = bookkeeping("string", NULL, false, "");
+    put(id, "pattern", id_pattern(k));
+    put_f(id, "description", "The record's id, such as %s-12", k->prefix);
+    put(props, "id", id);
+    json_t *kind = bookkeeping("string", NULL, false, "The kind of record");
+    put_s(kind, "const", k->name);
+    put(props, "kind", kind);
+    json_t *version = bookkeeping("integer", "int64", false,
+                                  "Goes up by one with every change; send it back (or as "
+                                  "If-Match) to change the record");
+    put_i(version, "minimum", 1);
+    put(props, "version", version);
+    push(required, json_string("id"));
+    push(required, json_string("kind"));
+    push(required, json_string("version"));
+    for (size_t i = 0; i < k->nfields; i++) {
+        const isms_field *f = &k->fields[i];
+        if (!shown(f))
+            continue;
+        put(props, f->name, field_schema(reg, f, USE_OUTPUT, !(f->flags & FF_REQUIRED)));
+        push(required, json_string(f->name)); /* always present, null when empty */
+    }
+    put(props, "created_at", bookkeeping("string", "date-time", false, "When it was created"));
+    put(props, "created_by", bookkeeping("string", NULL, false, "Who created it"));
+    put(props, "updated_at",
+        bookkeeping("string", "date-time", false, "When it was last changed"));
+    put(props, "updated_by", bookkeeping("string", NULL, false, "Who last changed it"));
+    put(props, "retired", bookkeeping("boolean", NULL, false, "Whether it has been retired"));
+    put(props, "retired_at",
+        bookkeeping("string", "date-time", false, "When it was retired (retired records only)"));
+    put(props, "retired_by",
+        bookkeeping("string", NULL, true, "Who retired it (retired records only)"));
+    put(props, "retired_reason",
+        bookkeeping("string", NULL, true, "Why it was retired (retired records only)"));
+    json_t *referrers = new_object();
+    put_s(referrers, "type", "array");
+    put(referrers, "items", ref("schemas", "Referrer"));
+    put_b(referrers, "readOnly", true);
+    put_s(referrers, "description",
+          "Records that refer to this one (when one record is read or retired; at most 50)");
+    put(props, "referred_to_by", referrers);
+    static const char *const more[] = {"created_at", "created_by", "updated_at", "updated_by",
+                                       "retired", NULL};
+    for (const char *const *m = more; *m; m++)
+        push(required, json_string(*m));
+
+    json_t *s = new_object();
+    put_s(s, "type", "object");
+    put_s(s, "title", k->label);
+    put_f(s, "description", "%s (ISO/IEC 27001:2022 clause %s).", k->help, k->clause);
+    put(s, "required", required);
+    put(s, "properties", props);
+    return s;
+}
+
+/* <Kind>Create and <Kind>Patch: what a body may hold. */
+static json_t *input_schema(const isms_registry *reg, const isms_kind *k, const kind_names *n,
+                            bool patch)
+{
+    json_t *props = new_object();
+    json_t *required = new_array();
+    if (patch) {
+        json_t *v = new_object();
+        put_s(v, "type", "integer");
+        put_s(v, "format", "int64");
+        put_i(v, "minimum", 1);
+        put_s(v, "description",
+              "The version read; required unless given as If-Match. A stale one is 409.");
+        put(props, "version", v);
+    }
+    for (size_t i = 0; i < k->nfields; i++) {
+        const isms_field *f = &k->fields[i];
+        if (!writable(f))
+            continue;
+        bool req = f->flags & FF_REQUIRED;
+        /* Null clears a field (a required one cannot be); on create it takes the default. */
+        bool nullable = !req || (!patch && f->default_text);
+        put(props, f->name, field_schema(reg, f, USE_INPUT, nullable));
+        if (!patch && req && !f->default_text)
+            push(required, json_string(f->name));
+    }
+    json_t *s = new_object();
+    put_s(s, "type", "object");
+    if (patch) {
+        put_f(s, "description",
+              "The fields of %s %s to change; the others keep their values. null clears a "
+              "field. Bookkeeping members and computed fields cannot be written.",
+              n->article, n->one);
+    } else {
+        put_f(s, "description",
+              "A new %s. Fields left out are empty or take their default; bookkeeping members "
+              "and computed fields cannot be written.",
+              n->one);
+        put(s, "required", required);
+        required = NULL;
+    }
+    if (required)
+        json_decref(required);
+    put(s, "properties", props);
+    put_b(s, "additionalProperties", false);
+    return s;
+}
+
+/* <Kind>Page: one page of a list. */
+static json_t *page_schema(const kind_names *n)
+{
+    json_t *items = new_object();
+    put_s(items, "type", "array");
+    put(items, "items", ref("schemas", n->type));
+    json_t *next = new_object();
+    put_type(next, "string", NULL, true);
+    put_s(next, "description", "Pass as cursor for the next page; null on the last page");
+    json_t *s = new_object();
+    put_s(s, "type", "object");
+    put_f(s, "description", "A page of %s", n->many);
+    put(s, "required", json_pack("[s,s]", "items", "next_cursor"));
+    json_t *props = new_object();
+    put(props, "items", items);
+    put(props, "next_cursor", next);
+    put(s, "properties", props);
+    return s;
+}
+
+/* Problem, Referrer, Retirement, Health. */
+static void shared_schemas(json_t *schemas)
+{
+    json_t *p = new_object();
+    put_s(p, "type", "object");
+    put_s(p, "description", "An error (RFC 9457 problem details)");
+    put(p, "required", json_pack("[s,s,s,s]", "type", "title", "status", "detail"));
+    json_t *props = new_object();
+    json_t *type = new_object();
+    put_s(type, "type", "string");
+    put_s(type, "format", "uri");
+    put_s(type, "pattern", "^urn:isms:problem:[a-z_]+$");
+    put_s(type, "description",
+          "urn:isms:problem: followed by invalid, not_found, method_not_allowed, conflict, "
+          "referenced, too_big, version_required, busy, store or forbidden");
+    put(props, "type", type);
+    put(props, "title", json_pack("{s:s,s:s}", "type", "string", "description",
+                                  "A short summary of the type"));
+    put(props, "status", json_pack("{s:s,s:i,s:i,s:s}", "type", "integer", "minimum", 400,
+                                   "maximum", 599, "description", "The HTTP status"));
+    put(props, "detail",
+        json_pack("{s:s,s:s}", "type", "string", "description", "What went wrong here"));
+    json_t *fe = new_object();
+    put_s(fe, "type", "object");
+    put(fe, "required", json_pack("[s,s]", "field", "reason"));
+    put(fe, "properties",
+        json_pack("{s:{s:s,s:s},s:{s:s,s:s}}", "field", "type", "string", "description",
+                  "The member or query parameter at fault", "reason", "type", "string",
+                  "description", "What is wrong with it"));
+    put(props, "errors", json_pack("{s:s,s:o,s:s}", "type", "array", "items", fe, "description",
+                                   "One entry per field at fault (400)"));
+    put(props, "referrers",
+        json_pack("{s:s,s:{s:s},s:s}", "type", "array", "items", "type", "string",
+                  "description", "Ids of records in force that refer to the record (409)"));
+    put(props, "current_version",
+        json_pack("{s:s,s:i,s:s}", "type", "integer", "minimum", 1, "description",
+                  "The record's version now, when the one sent is stale (409)"));
+    put(p, "properties", props);
+    put(schemas, "Problem", p);
+
+    json_t *r = new_object();
+    put_s(r, "type", "object");
+    put_s(r, "description", "A record that refers to another");
+    put(r, "required", json_pack("[s,s,s,s,s]", "id", "kind", "field", "title", "retired"));
+    put(r, "properties",
+        json_pack("{s:{s:s},s:{s:s},s:{s:s,s:s},s:{s:s},s:{s:s}}", "id", "type", "string",
+                  "kind", "type", "string", "field", "type", "string", "description",
+                  "The field that holds the reference", "title", "type", "string", "retired",
+                  "type", "boolean"));
+    put(schemas, "Referrer", r);
+
+    json_t *ret = new_object();
+    put_s(ret, "type", "object");
+    put_s(ret, "description", "Why a record is retired, and the version read");
+    put(ret, "required", json_pack("[s]", "reason"));
+    json_t *reason = json_pack("{s:s,s:i,s:i,s:s}", "type", "string", "minLength", 1,
+                               "maxLength", ISMS_REASON_TEXT_MAX, "description",
+                               "Why the record is retired");
+    json_t *version = json_pack("{s:s,s:s,s:i,s:s}", "type", "integer", "format", "int64",
+                                "minimum", 1, "description",
+                                "The version read; required unless given as If-Match");
+    put(ret, "properties", json_pack("{s:o,s:o}", "reason", reason, "version", version));
+    put_b(ret, "additionalProperties", false);
+    put(schemas, "Retirement", ret);
+
+    json_t *h = new_object();
+    put_s(h, "type", "object");
+    put(h, "required", json_pack("[s,s]", "status", "schema_version"));
+    put(h, "properties",
+        json_pack("{s:{s:s,s:s},s:{s:s,s:s}}", "status", "type", "string", "const", "ok",
+                  "schema_version", "type", "integer", "description",
+                  "The version of the database schema"));
+    put(schemas, "Health", h);
+}
+
+/* --- responses -------------------------------------------------------------------- */
+
+static json_t *content(const char *media_type, json_t *schema)
+{
+    json_t *c = new_object();
+    json_t *m = new_object();
+    put(m, "schema", schema);
+    put(c, media_type, m);
+    return c;
+}
+
+/* Headers every response carries, plus the named ones (NULL-terminated). */
+static json_t *headers(const char *first, ...)
+{
+    json_t *h = new_object();
+    put(h, "X-Request-Id", ref("headers", "X-Request-Id"));
+    va_list ap;
+    va_start(ap, first);
+    for (const char *name = first; name; name = va_arg(ap, const char *))
+        put(h, name, ref("headers", name));
+    va_end(ap);
+    return h;
+}
+
+static json_t *response(const char *description, json_t *schema, json_t *hdrs)
+{
+    json_t *r = new_object();
+    put_s(r, "description", description);
+    put(r, "headers", hdrs);
+    if (schema)
+        put(r, "content", content("application/json", schema));
+    return r;
+}
+
+static const struct problem_response {
+    const char *status;
+    const char *name;
+    const char *description;
+    const char *header; /* besides X-Request-Id, or NULL */
+} problem_responses[] = {
+    {"400", "Invalid",
+     "invalid: bad JSON, unknown or read-only members, wrong types, broken rules or bad list "
+     "parameters; errors names each field",
+     NULL},
+    {"404", "NotFound", "not_found: no such record", NULL},
+    {"405", "MethodNotAllowed",
+     "method_not_allowed: the path exists but not with that method (Allow lists the methods)",
+     "Allow"},
+    {"409", "Conflict",
+     "conflict: a stale version (current_version), a retired record, or a state that forbids "
+     "the change; referenced: records in force refer to the record (referrers)",
+     NULL},
+    {"413", "TooBig", "too_big: the body passes the size limit", NULL},
+    {"414", "UriTooLong", "too_big: the path and query pass their limit", NULL},
+    {"428", "VersionRequired",
+     "version_required: a change must name the version it read (\"version\" or If-Match)", NULL},
+    {"500", "StoreFailure", "store: the database failed", NULL},
+    {"503", "Busy",
+     "busy: the database stayed locked or every connection was in use; try again after "
+     "Retry-After seconds",
+     "Retry-After"},
+};
+
+static json_t *problem_response_components(void)
+{
+    json_t *rs = new_object();
+    size_t n = sizeof(problem_responses) / sizeof(problem_responses[0]);
+    for (size_t i = 0; i < n; i++) {
+        const struct problem_response *p = &problem_responses[i];
+        json_t *r = new_object();
+        put_s(r, "description", p->description);
+        put(r, "headers", headers(p->header, NULL));
+        put(r, "content", content("application/problem+json", ref("schemas", "Problem")));
+        put(rs, p->name, r);
+    }
+    return rs;
+}
+
+/* Add the problem responses for the statuses in the string ("400 404 409"). */
+static void add_problems(json_t *responses, const char *statuses)
+{
+    size_t n = sizeof(problem_responses) / sizeof(problem_responses[0]);
+    for (size_t i = 0; i < n; i++)
+        if (strstr(statuses, problem_responses[i].status))
+            put(responses, problem_responses[i].status,
+                ref("responses", problem_responses[i].name));
+}
+
+static json_t *header_components(void)
+{
+    json_t *h = new_object();
+    put(h, "X-Request-Id",
+        json_pack("{s:s,s:{s:s}}", "description",
+                  "The request's id, also written in the access log", "schema", "type",
+                  "string"));
+    put(h, "ETag",
+        json_pack("{s:s,s:{s:s}}", "description",
+                  "The record's version in quotes (\"3\"); send it back as If-Match", "schema",
+                  "type", "string"));
+    put(h, "Location",
+        json_pack("{s:s,s:{s:s}}", "description", "The path of the new record", "schema",
+                  "type", "string"));
+    put(h, "Allow",
+        json_pack("{s:s,s:{s:s}}", "description", "The methods the path supports", "schema",
+                  "type", "string"));
+    put(h, "Retry-After",
+        json_pack("{s:s,s:{s:s,s:i}}", "description", "Seconds to wait before trying again",
+                  "schema", "type", "integer", "minimum", 0));
+    return h;
+}
+
+static json_t *parameter_components(void)
+{
+    json_t *p = new_object();
+    put(p, "IfMatch",
+        json_pack("{s:s,s:s,s:b,s:s,s:{s:s,s:s}}", "name", "If-Match", "in", "header",
+                  "required", 0, "description",
+                  "The version read, as the ETag gave it (\"3\"); instead of \"version\" in "
+                  "the body",
+                  "schema", "type", "string", "pattern", "^\"?[1-9][0-9]*\"?$"));
+    return p;
+}
+
+/* --- operations ------------------------------------------------------------------- */
+
+static json_t *operation(const char *id, const char *tag, const char *summary,
+                         json_t *description)
+{
+    json_t *op = new_object();
+    put_s(op, "operationId", id);
+    put(op, "tags", json_pack("[s]", tag));
+    put_s(op, "summary", summary);
+    put(op, "description", description);
+    return op;
+}
+
+static json_t *json_body(json_t *schema)
+{
+    json_t *b = new_object();
+    put_b(b, "required", true);
+    put(b, "content", content("application/json", schema));
+    return b;
+}
+
+static json_t *query_param(const char *name, json_t *schema, json_t *description)
+{
+    json_t *p = new_object();
+    put_s(p, "name", name);
+    put_s(p, "in", "query");
+    put_b(p, "required", false);
+    put(p, "description", description);
+    put(p, "schema", schema);
+    return p;
+}
+
+static bool is_list_param(const char *name)
+{
+    for (const char *const *p = list_params; *p; p++)
+        if (strcmp(*p, name) == 0)
+            return true;
+    return false;
+}
+
+static json_t *list_parameters(const isms_registry *reg, const isms_kind *k,
+                               const kind_names *n)
+{
+    json_t *params = new_array();
+    json_t *sorts = json_pack("[s,s]", "id", "-id");
+    for (size_t i = 0; i < k->nfields; i++) {
+        const isms_field *f = &k->fields[i];
+        if ((f->flags & FF_SORTABLE) && shown(f)) {
+            push(sorts, json_string(f->name));
+            push(sorts, json_sprintf("-%s", f->name));
+        }
+    }
+    push(params, query_param("sort",
+                             json_pack("{s:s,s:o,s:s}", "type", "string", "enum", sorts,
+                                       "default", "id"),
+                             json_string("The field to sort by (or id); - before it sorts "
+                                         "in descending order")));
+    push(params, query_param("q",
+                             json_pack("{s:s,s:i}", "type", "string", "maxLength",
+                                       STORE_QUERY_TEXT_MAX),
+                             json_sprintf("Only %s whose title or id contains this text, "
+                                          "ignoring case (at most %d bytes)",
+                                          n->many, STORE_QUERY_TEXT_MAX)));
+    push(params, query_param("limit",
+                             json_pack("{s:s,s:i,s:i,s:i}", "type", "integer", "minimum", 1,
+                                       "maximum", STORE_PAGE_MAX, "default",
+                                       STORE_PAGE_DEFAULT),
+                             json_string("How many records a page holds at most")));
+    push(params, query_param("cursor",
+                             json_pack("{s:s,s:i,s:i}", "type", "string", "minLength", 1,
+                                       "maxLength", STORE_CURSOR_MAX),
+                             json_string("The next_cursor of the previous page; leave it "
+                                         "out for the first page")));
+    push(params, query_param("retired",
+                             json_pack("{s:s,s:[s,s,s],s:s}", "type", "string", "enum",
+                                       "exclude", "include", "only", "default", "exclude"),
+                             json_string("Whether retired records are left out (exclude), "
+                                         "listed too (include) or listed alone (only)")));
+    for (size_t i = 0; i < k->nfields; i++) {
+        const isms_field *f = &k->fields[i];
+        if (!(f->flags & FF_FILTERABLE) || !shown(f) || is_list_param(f->name))
+            continue;
+        char label[NAME_LEN];
+        prose(label, sizeof(label), f->label);
+        json_t *d = f->type == FT_REFLIST
+                        ? json_sprintf("Only %s whose %s (%s) name this record; an empty "
+                                       "value finds those that name none",
+                                       n->many, label, f->name)
+                        : json_sprintf("Only %s whose %s (%s) is this value; an empty value "
+                                       "finds those without one",
+                                       n->many, label, f->name);
+        push(params, query_param(f->name, field_schema(reg, f, USE_FILTER, false), d));
+    }
+    return params;
+}
+
+static json_t *id_parameter(const isms_kind *k, const kind_names *n)
+{
+    json_t *schema = new_object();
+    put_s(schema, "type", "string");
+    put(schema, "pattern", id_pattern(k));
+    json_t *p = new_object();
+    put_s(p, "name", "id");
+    put_s(p, "in", "path");
+    put_b(p, "required", true);
+    put_f(p, "description", "The id of the %s, such as %s-1", n->one, k->prefix);
+    put(p, "schema", schema);
+    return json_pack("[o]", p);
+}
+
+static json_t *record_response(const char *description, const kind_names *n, bool location)
+{
+    return response(description, ref("schemas", n->type),
+                    location ? headers("ETag", "Location", NULL) : headers("ETag", NULL));
+}
+
+static void kind_paths(json_t *paths, const isms_registry *reg, const isms_kind *k)
+{
+    kind_names n;
+    names_of(k, &n);
+    char id[NAME_LEN + 16], summary[TEXT_LEN], path[TEXT_LEN];
+
+    /* /api/v1/<plural> */
+    json_t *collection = new_object();
+    snprintf(id, sizeof(id), "list%s", n.types);
+    snprintf(summary, sizeof(summary), "List %s", n.many);
+    json_t *op = operation(id, k->plural, summary,
+                           json_sprintf("A page of %s, by id unless sort says otherwise. "
+                                        "Any other parameter, or one given twice, is 400.",
+                                        n.many));
+    put(op, "parameters", list_parameters(reg, k, &n));
+    json_t *rs = new_object();
+    char page[NAME_LEN + 8];
+    snprintf(page, sizeof(page), "%sPage", n.type);
+    put(rs, "200", response("A page of records", ref("schemas", page), headers(NULL)));
+    add_problems(rs, "400 414 500 503");
+    put(op, "responses", rs);
+    put(collection, "get", op);
+
+    snprintf(id, sizeof(id), "create%s", n.type);
+    snprintf(summary, sizeof(summary), "Create %s %s", n.article, n.one);
+    const char *extra = k->flags & KF_SINGLETON
+                            ? " A new one supersedes (retires) the one in force."
+                            : "";
+    op = operation(id, k->plural, summary,
+                   json_sprintf("%s.%s Answers the record with its id, version 1.", k->help,
+                                extra));
+    char create[NAME_LEN + 8];
+    snprintf(create, sizeof(create), "%sCreate", n.type);
+    put(op, "requestBody", json_body(ref("schemas", create)));
+    rs = new_object();
+    put(rs, "201", record_response("Created", &n, true));
+    add_problems(rs, "400 409 413 500 503");
+    put(op, "responses", rs);
+    put(collection, "post", op);
+    snprintf(path, sizeof(path), "/api/v1/%s", k->plural);
+    put(paths, path, collection);
+
+    /* /api/v1/<plural>/{id} */
+    json_t *item = new_object();
+    put(item, "parameters", id_parameter(k, &n));
+    snprintf(id, sizeof(id), "get%s", n.type);
+    snprintf(summary, sizeof(summary), "Read %s %s", n.article, n.one);
+    op = operation(id, k->plural, summary,
+                   json_sprintf("One %s, with the records that refer to it (referred_to_by).",
+                                n.one));
+    rs = new_object();
+    put(rs, "200", record_response("The record", &n, false));
+    add_problems(rs, "404 500 503");
+    put(op, "responses", rs);
+    put(item, "get", op);
+
+    snprintf(id, sizeof(id), "update%s", n.type);
+    snprintf(summary, sizeof(summary), "Change %s %s", n.article, n.one);
+    op = operation(id, k->plural, summary,
+                   k->flags & KF_IMMUTABLE
+                       ? json_sprintf("%s records cannot be changed once recorded: the answer "
+                                      "is 409; record a new one instead.",
+                                      k->label)
+                       : json_string("Changes the fields given (null clears one) of the "
+                                     "version read; a stale version is 409."));
+    char patch[NAME_LEN + 8];
+    snprintf(patch, sizeof(patch), "%sPatch", n.type);
+    put(op, "parameters", json_pack("[o]", ref("parameters", "IfMatch")));
+    put(op, "requestBody", json_body(ref("schemas", patch)));
+    rs = new_object();
+    put(rs, "200", record_response("The changed record", &n, false));
+    add_problems(rs, "400 404 409 413 428 500 503");
+    put(op, "responses", rs);
+    put(item, "patch", op);
+
+    if (k->flags & KF_DELETABLE) {
+        snprintf(id, sizeof(id), "delete%s", n.type);
+        snprintf(summary, sizeof(summary), "Delete %s %s", n.article, n.one);
+        op = operation(id, k->plural, summary,
+                       json_string("Deletes the record for good, where its state allows "
+                                   "(409 otherwise: retire it instead). Needs If-Match."));
+        put(op, "parameters", json_pack("[o]", ref("parameters", "IfMatch")));
+        rs = new_object();
+        put(rs, "204", json_pack("{s:s,s:o}", "description", "Deleted", "headers",
+                                 headers(NULL)));
+        add_problems(rs, "400 404 409 428 500 503");
+        put(op, "responses", rs);
+        put(item, "delete", op);
+    }
+    snprintf(path, sizeof(path), "/api/v1/%s/{id}", k->plural);
+    put(paths, path, item);
+
+    /* /api/v1/<plural>/{id}/retire */
+    json_t *retire = new_object();
+    put(retire, "parameters", id_parameter(k, &n));
+    snprintf(id, sizeof(id), "retire%s", n.type);
+    snprintf(summary, sizeof(summary), "Retire %s %s", n.article, n.one);
+    op = operation(id, k->plural, summary,
+                   json_sprintf("Takes the %s out of force, with a reason; it stays on "
+                                "record. Refused (409) while records in force refer to it.",
+                                n.one));
+    put(op, "parameters", json_pack("[o]", ref("parameters", "IfMatch")));
+    put(op, "requestBody", json_body(ref("schemas", "Retirement")));
+    rs = new_object();
+    put(rs, "200", record_response("The retired record", &n, false));
+    add_problems(rs, "400 404 409 413 428 500 503");
+    put(op, "responses", rs);
+    put(retire, "post", op);
+    snprintf(path, sizeof(path), "/api/v1/%s/{id}/retire", k->plural);
+    put(paths, path, retire);
+}
+
+static void service_paths(json_t *paths)
+{
+    json_t *op = operation("getHealth", "service", "Health",
+                           json_string("Whether the server is up, and its database schema "
+                                       "version."));
+    json_t *rs = new_object();
+    put(rs, "200", response("Up", ref("schemas", "Health"), headers(NULL)));
+    add_problems(rs, "500 503");
+    put(op, "responses", rs);
+    put(paths, "/healthz", json_pack("{s:o}", "get", op));
+
+    op = operation("getOpenApiDocument", "service", "This document",
+                   json_string("The OpenAPI 3.1 description of this API, generated from the "
+                               "kinds of record the server knows."));
+    json_t *doc = json_pack("{s:s}", "type", "object");
+    rs = new_object();
+    put(rs, "200", response("The OpenAPI document", doc, headers(NULL)));
+    put(op, "responses", rs);
+    put(paths, "/api/v1/openapi.json", json_pack("{s:o}", "get", op));
+}
+
+json_t *openapi_document(const isms_registry *reg, const char *version)
+{
+    json_t *doc = new_object();
+    put_s(doc, "openapi", "3.1.0");
+
+    json_t *info = new_object();
+    put_s(info, "title", "isms");
+    put_s(info, "summary", "The JSON API of isms, an information security management system");
+    put_s(info, "description",
+          "Every kind of ISMS record is served by the same operations. Changes name the "
+          "version they read (\"version\" in the body or If-Match), so none is lost "
+          "silently. Errors are application/problem+json (RFC 9457). The server listens on "
+          "loopback only until user accounts exist.");
+    put_s(info, "version", version ? version : "dev");
+    put(info, "license", json_pack("{s:s,s:s}", "name", "Apache-2.0", "identifier",
+                                   "Apache-2.0"));
+    put(doc, "info", info);
+
+    json_t *tags = new_array();
+    push(tags, json_pack("{s:s,s:s}", "name", "service", "description",
+                         "The server itself: health and this document"));
+    for (size_t i = 0; i < reg->nkinds; i++) {
+        const isms_kind *k = reg->kinds[i];
+        push(tags, json_pack("{s:s,s:o}", "name", k->plural, "description",
+                             json_sprintf("%s (ISO/IEC 27001:2022 clause %s)", k->help,
+                                          k->clause)));
+    }
+    put(doc, "tags", tags);
+
+    json_t *paths = new_object();
+    service_paths(paths);
+    for (size_t i = 0; i < reg->nkinds; i++)
+        kind_paths(paths, reg, reg->kinds[i]);
+    put(doc, "paths", paths);
+
+    json_t *schemas = new_object();
+    shared_schemas(schemas);
+    for (size_t i = 0; i < reg->nkinds; i++) {
+        const isms_kind *k = reg->kinds[i];
+        kind_names n;
+        names_of(k, &n);
+        char name[NAME_LEN + 8];
+        put(schemas, n.type, record_schema(reg, k));
+        snprintf(name, sizeof(name), "%sCreate", n.type);
+        put(schemas, name, input_schema(reg, k, &n, false));
+        snprintf(name, sizeof(name), "%sPatch", n.type);
+        put(schemas, name, input_schema(reg, k, &n, true));
+        snprintf(name, sizeof(name), "%sPage", n.type);
+        put(schemas, name, page_schema(&n));
+    }
+    json_t *components = new_object();
+    put(components, "schemas", schemas);
+    put(components, "responses", problem_response_components());
+    put(components, "parameters", parameter_components());
+    put(components, "headers", header_components());
+    put(doc, "components", components);
+    return doc;
+}
+
+void api_openapi(http_request *req, http_reply *rep)
+{
+    reply_json(rep, 200, openapi_document(req->reg, ISMS_VERSION));
+}

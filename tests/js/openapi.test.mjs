@@ -1,0 +1,402 @@
+// The OpenAPI document served at GET /api/v1/openapi.json: valid OpenAPI 3.1,
+// complete for every kind the binary knows, and true to the real server (every
+// documented path answers, with a documented status; records match <Kind>).
+//
+// Run: ISMS_BIN=build/isms node --test tests/js/   (npm ci --prefix tests/js first)
+import assert from "node:assert/strict";
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, before, test } from "node:test";
+
+import { Validator } from "@seriousme/openapi-schema-validator";
+import Ajv2020 from "ajv/dist/2020.js";
+import addFormats from "ajv-formats";
+
+const BIN = path.resolve(process.env.ISMS_BIN ?? "build/isms");
+const START_TIMEOUT_MS = 10_000;
+const STOP_TIMEOUT_MS = 15_000;
+
+let dir;
+let server;
+let serverExit; // resolves to {code, signal}
+let serverLog = "";
+let base; // "http://127.0.0.1:PORT"
+let doc;
+let kinds;
+const created = new Map(); // kind name -> record created through the API
+
+/* --- the server ------------------------------------------------------------------ */
+
+function startServer(db) {
+    return new Promise((resolve, reject) => {
+        const child = spawn(BIN, ["serve", "--db", db, "--listen", "127.0.0.1:0"], {
+            stdio: ["ignore", "pipe", "pipe"],
+        });
+        serverExit = new Promise((done) =>
+            child.on("exit", (code, signal) => done({ code, signal })),
+        );
+        const timer = setTimeout(() => {
+            child.kill("SIGKILL");
+            reject(new Error(`isms serve printed no address in time:\n${serverLog}`));
+        }, START_TIMEOUT_MS);
+        let out = "";
+        child.stdout.setEncoding("utf8");
+        child.stdout.on("data", (chunk) => {
+            out += chunk;
+            const nl = out.indexOf("\n");
+            if (nl < 0 || base) return;
+            const m = /(http:\/\/[^/\s]+)\//.exec(out.slice(0, nl));
+            clearTimeout(timer);
+            if (!m) {
+                reject(new Error(`unexpected first line of isms serve: ${out.slice(0, nl)}`));
+                return;
+            }
+            base = m[1];
+            resolve(child);
+        });
+        child.stderr.setEncoding("utf8");
+        child.stderr.on("data", (chunk) => {
+            serverLog = (serverLog + chunk).slice(-20_000);
+        });
+        child.on("error", (err) => {
+            clearTimeout(timer);
+            reject(err);
+        });
+        child.on("exit", (code) => {
+            clearTimeout(timer);
+            if (!base) reject(new Error(`isms serve exited (${code}) before serving:\n${serverLog}`));
+        });
+    });
+}
+
+before(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), "isms-openapi-"));
+    const db = path.join(dir, "test.isms");
+    execFileSync(BIN, ["init", "--db", db], { stdio: "ignore" });
+    kinds = JSON.parse(execFileSync(BIN, ["kinds", "--json"], { encoding: "utf8" })).kinds;
+    server = await startServer(db);
+    const res = await fetch(`${base}/api/v1/openapi.json`);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get("content-type"), /^application\/json/);
+    doc = await res.json();
+});
+
+after(async () => {
+    if (server && server.exitCode === null && server.signalCode === null) {
+        server.kill("SIGTERM");
+        let timer;
+        const timeout = new Promise((done) => {
+            timer = setTimeout(() => done({ code: null, signal: "timeout" }), STOP_TIMEOUT_MS);
+        });
+        const { code, signal } = await Promise.race([serverExit, timeout]);
+        clearTimeout(timer);
+        if (signal === "timeout") server.kill("SIGKILL");
+        if (dir) rmSync(dir, { recursive: true, force: true });
+        if (code !== 0)
+            throw new Error(`isms serve stopped with ${code ?? signal}:\n${serverLog.slice(-4000)}`);
+    } else if (dir) {
+        rmSync(dir, { recursive: true, force: true });
+    }
+});
+
+/* --- helpers ------------------------------------------------------------------- */
+
+function camel(dashed) {
+    return dashed.replace(/(^|-)([a-z])/g, (_, _dash, c) => c.toUpperCase());
+}
+
+function resolveRef(ref) {
+    assert.match(ref, /^#\/components\//, `unexpected $ref ${ref}`);
+    let node = doc;
+    for (const part of ref.slice(2).split("/")) {
+        node = node?.[part];
+    }
+    assert.ok(node, `$ref ${ref} names nothing`);
+    return node;
+}
+
+function schemaTypes(schema) {
+    if (schema.type === undefined) return null;
+    return Array.isArray(schema.type) ? schema.type : [schema.type];
+}
+
+/*
+ * The document's schemas under JSON Schema 2020-12 (Ajv, strict): its
+ * "#/components/schemas/X" references become "#/$defs/X" of one root schema.
+ */
+const ROOT = "urn:isms:openapi-schemas";
+let ajv;
+
+function rewriteRefs(node) {
+    if (Array.isArray(node)) return node.map(rewriteRefs);
+    if (node === null || typeof node !== "object") return node;
+    const out = {};
+    for (const [k, v] of Object.entries(node)) {
+        out[k] = k === "$ref" && typeof v === "string"
+            ? v.replace(/^#\/components\/schemas\//, `${ROOT}#/$defs/`)
+            : rewriteRefs(v);
+    }
+    return out;
+}
+
+function schemaChecker() {
+    if (ajv) return ajv;
+    ajv = new Ajv2020({ strict: true, allowUnionTypes: true, allErrors: true });
+    addFormats(ajv);
+    ajv.addFormat("int64", { type: "number", validate: Number.isInteger });
+    ajv.addSchema({ $id: ROOT, $defs: rewriteRefs(doc.components.schemas) });
+    return ajv;
+}
+
+/* The validate function of a schema of the document (a schema or a $ref to one). */
+function compile(schema) {
+    return schemaChecker().compile(rewriteRefs(schema));
+}
+
+function assertMatches(schema, value, what) {
+    const validate = compile(schema);
+    const ok = validate(value);
+    assert.ok(ok, `${what} does not match its schema:\n` +
+        `${JSON.stringify(validate.errors, null, 1)}\n${JSON.stringify(value, null, 1)}`);
+}
+
+function componentSchema(name) {
+    assert.ok(doc.components.schemas[name], `schema ${name}`);
+    return { $ref: `#/components/schemas/${name}` };
+}
+
+/* A value for a member, made from its schema: what a client would send. */
+function sample(schema, name) {
+    if (schema.$ref) return sample(resolveRef(schema.$ref), name);
+    if (schema.default !== undefined) return schema.default;
+    if (schema.enum) return schema.enum.find((v) => v !== null);
+    const types = schemaTypes(schema) ?? ["string"];
+    const t = types.find((x) => x !== "null");
+    switch (t) {
+        case "boolean":
+            return false;
+        case "integer":
+        case "number":
+            return schema.minimum ?? 1;
+        case "array": {
+            const one = sample(schema.items, name);
+            return one === undefined ? [] : [one];
+        }
+        default:
+            break;
+    }
+    if (schema.format === "date") return "2027-03-31";
+    if (schema.format === "date-time") return "2027-03-31T12:00:00Z";
+    if (schema.pattern) {
+        // A reference: the id of a record of a kind with a prefix the pattern allows.
+        for (const rec of created.values()) {
+            if (new RegExp(schema.pattern).test(rec.id)) return rec.id;
+        }
+        return undefined;
+    }
+    const text = `Test ${name}`;
+    return schema.maxLength ? text.slice(0, schema.maxLength) : text;
+}
+
+async function api(method, url, body) {
+    const init = { method, headers: {} };
+    if (body !== undefined) {
+        init.body = JSON.stringify(body);
+        init.headers["content-type"] = "application/json";
+    }
+    const res = await fetch(`${base}${url}`, init);
+    const text = await res.text();
+    let json = null;
+    if (text) {
+        try {
+            json = JSON.parse(text);
+        } catch {
+            json = text;
+        }
+    }
+    return { status: res.status, json, headers: res.headers };
+}
+
+/* Kinds ordered so that the targets of required references come first. */
+function creationOrder() {
+    const byName = new Map(kinds.map((k) => [k.name, k]));
+    const order = [];
+    const seen = new Set();
+    const visit = (k) => {
+        if (seen.has(k.name)) return;
+        seen.add(k.name);
+        for (const f of k.fields)
+            if (f.type === "ref" && f.required && f.target !== k.name) visit(byName.get(f.target));
+        order.push(k);
+    };
+    kinds.forEach(visit);
+    return order;
+}
+
+/* --- tests --------------------------------------------------------------------- */
+
+test("the document is valid OpenAPI 3.1", async () => {
+    assert.equal(doc.openapi, "3.1.0");
+    assert.equal(doc.info.title, "isms");
+    assert.equal(doc.info.license.identifier, "Apache-2.0");
+    const validator = new Validator();
+    const res = await validator.validate(structuredClone(doc));
+    if (!res.valid) console.log(JSON.stringify(res.errors, null, 2));
+    assert.equal(res.valid, true, "the validator found errors (printed above)");
+    assert.equal(validator.version, "3.1");
+    assert.doesNotThrow(() => validator.resolveRefs());
+});
+
+test("every schema in the document is valid JSON Schema 2020-12", () => {
+    for (const name of Object.keys(doc.components.schemas))
+        assert.doesNotThrow(() => compile(componentSchema(name)), `schema ${name}`);
+    const params = [...Object.values(doc.components.parameters ?? {})];
+    for (const item of Object.values(doc.paths)) {
+        params.push(...(item.parameters ?? []));
+        for (const op of Object.values(item))
+            if (op && typeof op === "object" && op.parameters) params.push(...op.parameters);
+    }
+    for (const p of params.filter((p) => p.schema))
+        assert.doesNotThrow(() => compile(p.schema), `schema of parameter ${p.name}`);
+    for (const [name, h] of Object.entries(doc.components.headers ?? {}))
+        assert.doesNotThrow(() => compile(h.schema), `schema of header ${name}`);
+});
+
+test("every kind has its paths, operations and schemas", () => {
+    assert.ok(kinds.length > 0);
+    const ids = [];
+    for (const p of Object.values(doc.paths))
+        for (const op of Object.values(p)) if (op.operationId) ids.push(op.operationId);
+    assert.equal(new Set(ids).size, ids.length, "operationIds are unique");
+    assert.ok(doc.components.schemas.Problem, "Problem");
+    assert.ok(doc.paths["/healthz"]?.get && doc.paths["/api/v1/openapi.json"]?.get);
+
+    for (const k of kinds) {
+        const K = camel(k.name);
+        const Ks = camel(k.plural);
+        const coll = doc.paths[`/api/v1/${k.plural}`];
+        const item = doc.paths[`/api/v1/${k.plural}/{id}`];
+        const retire = doc.paths[`/api/v1/${k.plural}/{id}/retire`];
+        assert.ok(coll && item && retire, `paths of ${k.plural}`);
+        assert.equal(coll.get.operationId, `list${Ks}`);
+        assert.equal(coll.post.operationId, `create${K}`);
+        assert.equal(item.get.operationId, `get${K}`);
+        assert.equal(item.patch.operationId, `update${K}`);
+        assert.equal(retire.post.operationId, `retire${K}`);
+        assert.equal(Boolean(item.delete), k.deletable, `DELETE of ${k.plural} only if deletable`);
+
+        const schemas = doc.components.schemas;
+        for (const name of [K, `${K}Create`, `${K}Patch`, `${K}Page`])
+            assert.ok(schemas[name], `schema ${name}`);
+        const shown = k.fields.filter((f) => !f.secret);
+        const writable = shown.filter((f) => !f.derived);
+        for (const f of shown) {
+            assert.ok(schemas[K].properties[f.name], `${K}.${f.name}`);
+            assert.ok(schemas[K].required.includes(f.name), `${K} requires ${f.name}`);
+        }
+        for (const m of ["id", "kind", "version", "created_at", "updated_at", "retired"]) {
+            assert.ok(schemas[K].required.includes(m), `${K} requires ${m}`);
+            assert.equal(schemas[K].properties[m].readOnly, true, `${K}.${m} is read-only`);
+        }
+        assert.deepEqual(Object.keys(schemas[`${K}Create`].properties).sort(),
+            writable.map((f) => f.name).sort(), `${K}Create members`);
+        assert.deepEqual(schemas[`${K}Create`].required.sort(),
+            writable.filter((f) => f.required && f.default === undefined).map((f) => f.name).sort(),
+            `${K}Create required`);
+        assert.equal(schemas[`${K}Create`].additionalProperties, false);
+        assert.equal(schemas[`${K}Patch`].required, undefined, `${K}Patch requires nothing`);
+        assert.ok(schemas[`${K}Patch`].properties.version, `${K}Patch.version`);
+
+        const params = new Map(coll.get.parameters.map((p) => [p.name, p]));
+        for (const p of ["sort", "q", "limit", "cursor", "retired"]) assert.ok(params.has(p), p);
+        assert.equal(params.get("limit").schema.minimum, 1);
+        assert.equal(params.get("limit").schema.maximum, 200);
+        const sorts = ["id", "-id"];
+        for (const f of shown.filter((f) => f.sortable)) sorts.push(f.name, `-${f.name}`);
+        assert.deepEqual([...params.get("sort").schema.enum].sort(), sorts.sort(), `sort of ${k.plural}`);
+        for (const f of shown.filter((f) => f.filterable))
+            assert.ok(params.has(f.name), `filter ${f.name} of ${k.plural}`);
+    }
+});
+
+test("a record created through the API matches its schema, for every kind", async () => {
+    for (const k of creationOrder()) {
+        const K = camel(k.name);
+        const createSchema = doc.components.schemas[`${K}Create`];
+        const body = {};
+        for (const name of createSchema.required) body[name] = sample(createSchema.properties[name], name);
+        let res;
+        // Rules across fields (a reason for an exclusion, ...) name the fields they need.
+        for (let attempt = 0; attempt < 4; attempt++) {
+            assertMatches(componentSchema(`${K}Create`), body, `the body for ${k.plural}`);
+            res = await api("POST", `/api/v1/${k.plural}`, body);
+            if (res.status !== 400) break;
+            for (const e of res.json.errors ?? []) {
+                const prop = createSchema.properties[e.field];
+                if (prop && body[e.field] === undefined) body[e.field] = sample(prop, e.field);
+            }
+        }
+        assert.equal(res.status, 201, `create ${k.name}: ${JSON.stringify(res.json)}`);
+        assert.equal(res.headers.get("etag"), `"${res.json.version}"`);
+        assertMatches(componentSchema(K), res.json, `a new ${k.name}`);
+        created.set(k.name, res.json);
+
+        const one = await api("GET", `/api/v1/${k.plural}/${res.json.id}`);
+        assert.equal(one.status, 200);
+        assertMatches(componentSchema(K), one.json, `${k.name} ${res.json.id}`);
+        assert.ok(Array.isArray(one.json.referred_to_by));
+
+        const page = await api("GET", `/api/v1/${k.plural}?limit=1&sort=-id`);
+        assert.equal(page.status, 200);
+        assertMatches(componentSchema(`${K}Page`), page.json, `a page of ${k.plural}`);
+    }
+});
+
+test("every documented path answers on the server, with a documented status", async () => {
+    const byPlural = new Map(kinds.map((k) => [k.plural, k]));
+    let asked = 0;
+    for (const [template, item] of Object.entries(doc.paths)) {
+        const plural = /^\/api\/v1\/([^/]+)\/\{id\}/.exec(template)?.[1];
+        let url = template;
+        if (plural) {
+            const k = byPlural.get(plural);
+            const rec = created.get(k.name);
+            url = template.replace("{id}", rec ? rec.id : `${k.prefix}-1`);
+        }
+        for (const method of ["get", "post", "patch", "delete"]) {
+            const op = item[method];
+            if (!op) continue;
+            // Harmless requests: an empty body fails validation (400) or names no version (428).
+            const body = method === "get" || method === "delete" ? undefined : {};
+            const res = await api(method.toUpperCase(), url, body);
+            asked++;
+            assert.notEqual(res.status, 404, `${method.toUpperCase()} ${url}: ${JSON.stringify(res.json)}`);
+            assert.ok(String(res.status) in op.responses,
+                `${method.toUpperCase()} ${url} answered ${res.status}, not documented ` +
+                `(${Object.keys(op.responses).join(", ")}): ${JSON.stringify(res.json)}`);
+            if (res.status >= 400) {
+                assert.match(res.headers.get("content-type"), /^application\/problem\+json/);
+                assertMatches(componentSchema("Problem"), res.json, `the problem of ${method} ${url}`);
+            }
+        }
+    }
+    assert.ok(asked >= 2 + kinds.length * 5);
+    // Every list parameter the document names is accepted with a value of its schema.
+    for (const k of kinds) {
+        for (const p of doc.paths[`/api/v1/${k.plural}`].get.parameters) {
+            const values = p.name === "sort" ? p.schema.enum
+                : p.name === "cursor" ? [] // only a next_cursor the server gave is valid
+                : [sample(p.schema, p.name)];
+            for (const v of values) {
+                const q = `${encodeURIComponent(p.name)}=${encodeURIComponent(String(v))}`;
+                const res = await api("GET", `/api/v1/${k.plural}?${q}`);
+                assert.equal(res.status, 200, `GET /api/v1/${k.plural}?${q}: ${JSON.stringify(res.json)}`);
+            }
+        }
+    }
+    // The health check answers as documented.
+    const health = await api("GET", "/healthz");
+    assertMatches(componentSchema("Health"), health.json, "/healthz");
+});
