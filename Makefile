@@ -44,8 +44,10 @@ run: build
 	scripts/demo.sh $(BUILD)/isms demo.isms
 
 bench: deps $(BENCH_BUILD)/build.ninja
+	scripts/install-deps.sh bench
 	ninja -C $(BENCH_BUILD)
 	$(BENCH_BUILD)/bench/bench-store
+	bench/bench-api.sh $(BENCH_BUILD)
 
 # libFuzzer needs clang. The libraries get coverage (fuzzer-no-link) and ASan + UBSan;
 # the fuzz_request target links libFuzzer itself. New inputs are kept in

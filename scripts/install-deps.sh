@@ -1,10 +1,21 @@
 #!/bin/sh
 # Install the Debian packages isms needs to build and test, if any is missing.
 # Idempotent and quick when everything is present: apt-get runs only when needed.
+#
+#   scripts/install-deps.sh         what building and testing need
+#   scripts/install-deps.sh bench   that, and the tools of the HTTP benchmark
+#                                   (bench/bench-api.sh: wrk, curl, sqlite3)
 set -eu
 
 PACKAGES="gcc make pkg-config meson ninja-build libsqlite3-dev libjansson-dev libcmocka-dev
           libmicrohttpd-dev libcurl4-openssl-dev"
+BENCH_PACKAGES="wrk curl sqlite3"
+
+case "${1:-}" in
+    "") ;;
+    bench) PACKAGES="$PACKAGES $BENCH_PACKAGES" ;;
+    *) echo "usage: scripts/install-deps.sh [bench]" >&2; exit 2 ;;
+esac
 
 missing=""
 for p in $PACKAGES; do

@@ -50,6 +50,12 @@ http_limits http_limits_default(void)
         .per_client = 64,
         .timeout_s = 30,
         .drain_s = 10,
+        /*
+         * A thread per connection: as fast as a pool here, and a handler that
+         * blocks (a slow search, a write waiting for the lock) stalls only its
+         * own client. docs/ARCHITECTURE.md, "HTTP server threading".
+         */
+        .thread_pool = 0,
     };
 }
 

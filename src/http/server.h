@@ -1,7 +1,8 @@
 /*
- * The HTTP server: libmicrohttpd with one thread per connection (handlers
- * block on the store; see docs/ARCHITECTURE.md), every limit set by us,
- * an access log line per request, and a graceful stop.
+ * The HTTP server: libmicrohttpd with one thread per connection by default
+ * (handlers block on the store; see docs/ARCHITECTURE.md, "HTTP server
+ * threading"), every limit set by us, an access log line per request, and a
+ * graceful stop.
  */
 #ifndef ISMS_HTTP_SERVER_H
 #define ISMS_HTTP_SERVER_H
@@ -20,7 +21,7 @@ typedef struct http_limits {
     unsigned per_client;        /* open connections per client address */
     unsigned timeout_s;         /* idle connection timeout */
     unsigned drain_s;           /* on stop: how long in-flight requests may take */
-    unsigned thread_pool;       /* 0: a thread per connection; N: N event-loop threads (epoll) */
+    unsigned thread_pool;       /* 0: a thread per connection (default); N: N epoll threads */
 } http_limits;
 
 http_limits http_limits_default(void);

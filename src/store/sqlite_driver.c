@@ -21,10 +21,22 @@ typedef struct stmt_slot {
     sqlite3_stmt *stmt;
 } stmt_slot;
 
+/* The transaction statements, prepared once per connection (a list page runs two). */
+typedef enum txn_sql {
+    TXN_BEGIN,
+    TXN_BEGIN_IMMEDIATE,
+    TXN_COMMIT,
+    TXN_ROLLBACK,
+    TXN_COUNT
+} txn_sql;
+
+static const char *const txn_text[TXN_COUNT] = {"BEGIN", "BEGIN IMMEDIATE", "COMMIT", "ROLLBACK"};
+
 struct db_conn {
     sqlite3 *db;
     uint64_t tick;
     stmt_slot cache[STMT_CACHE_SIZE];
+    sqlite3_stmt *txn[TXN_COUNT];
 };
 
 /* The statement handle given to the store is the cache slot itself. */
@@ -159,6 +171,8 @@ static void sqlite_close(db_conn *c)
         sqlite3_finalize(c->cache[i].stmt);
         free(c->cache[i].sql);
     }
+    for (size_t i = 0; i < TXN_COUNT; i++)
+        sqlite3_finalize(c->txn[i]);
     sqlite3_close(c->db);
     free(c);
 }
@@ -283,21 +297,38 @@ static int64_t sqlite_last_insert_id(db_conn *c)
     return sqlite3_last_insert_rowid(c->db);
 }
 
+/* Run a transaction statement, prepared on first use (parsing it each time cost more). */
+static isms_err exec_txn(db_conn *c, txn_sql which, isms_status *st)
+{
+    if (!c->txn[which]) {
+        int rc = sqlite3_prepare_v3(c->db, txn_text[which], -1, SQLITE_PREPARE_PERSISTENT,
+                                    &c->txn[which], NULL);
+        if (rc != SQLITE_OK)
+            return map_error(c->db, rc, st);
+    }
+    int rc = sqlite3_step(c->txn[which]);
+    sqlite3_reset(c->txn[which]);
+    return rc == SQLITE_DONE ? ISMS_OK : map_error(c->db, rc, st);
+}
+
 static isms_err sqlite_begin(db_conn *c, bool write, isms_status *st)
 {
     /* IMMEDIATE takes the write lock now, so read-then-write cannot deadlock later. */
-    return exec(c, write ? "BEGIN IMMEDIATE" : "BEGIN", st);
+    return exec_txn(c, write ? TXN_BEGIN_IMMEDIATE : TXN_BEGIN, st);
 }
 
 static isms_err sqlite_commit(db_conn *c, isms_status *st)
 {
-    return exec(c, "COMMIT", st);
+    return exec_txn(c, TXN_COMMIT, st);
 }
 
 static void sqlite_rollback(db_conn *c)
 {
-    if (!sqlite3_get_autocommit(c->db))
-        sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+    if (!sqlite3_get_autocommit(c->db)) {
+        isms_status ignored;
+        status_clear(&ignored);
+        exec_txn(c, TXN_ROLLBACK, &ignored);
+    }
 }
 
 static isms_err sqlite_begin_migration(db_conn *c, isms_status *st)

@@ -404,9 +404,16 @@ static void test_record_json_write_matches_tree(void **state)
 
     /* Every kind of text jansson escapes, in fields and bookkeeping. */
     static const char *const texts[] = {
-        "say \"hi\"", "back\\slash", "ends with a backslash \\", "\\u0001 looks like it",
-        "mid\x01" "control\x1f", "tab\there\nnewline\r\b\f", "caf\xc3\xa9 \xe6\x97\xa5 \xf0\x9f\x98\x80",
-        "slash / and del \x7f", "",
+        "say \"hi\"",
+        "back\\slash",
+        "ends with a backslash \\",
+        "\\u0001 looks like it",
+        "mid\x01"
+        "control\x1f",
+        "tab\there\nnewline\r\b\f",
+        "caf\xc3\xa9 \xe6\x97\xa5 \xf0\x9f\x98\x80",
+        "slash / and del \x7f",
+        "",
     };
     for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
         record_value(r, "title")->s = texts[i];
@@ -416,13 +423,14 @@ static void test_record_json_write_matches_tree(void **state)
     }
 
     /* A character to escape (or not) at every place within and across 8-byte words. */
-    static const char *const specials[] = {"\"", "\\", "\x01", "\x1f", " ", "\x7f", "\xc3\xa9", "!", "]"};
+    char text[64];
+    static const char *const specials[] = {"\"",   "\\",       "\x01", "\x1f", " ",
+                                           "\x7f", "\xc3\xa9", "!",    "]"};
     for (size_t k = 0; k < sizeof(specials) / sizeof(specials[0]); k++) {
         for (size_t at = 0; at < 20; at++) {
             /* A leading \x01 is json_dump_exact's decimal marker (isms refuses controls). */
             if (specials[k][0] == '\x01' && at == 0)
                 continue;
-            char text[64];
             memset(text, 'a', sizeof(text));
             memcpy(text + at, specials[k], strlen(specials[k]));
             text[24 + (at % 5)] = '\0';
