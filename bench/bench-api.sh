@@ -11,7 +11,7 @@
 # and runs wrk for S seconds (default 10) each:
 #
 #   list    GET /api/v1/context-issues                 (first page, 50 rows)
-#   get     GET /api/v1/context-issues/ISS-50000       (one record by id)
+#   get     GET /api/v1/context-issues/ISS-50000       (one record by id: the middle one)
 #   create  POST /api/v1/context-issues                (bench/create.lua)
 #
 # at 1 and 4 connections (wrk threads = connections, at most 2), and prints
@@ -194,7 +194,7 @@ stop_background() {
 }
 
 stall_test() {
-    get=$base/ISS-50000
+    get=$base/ISS-$MIDDLE
     wrk_run 1 "$STALL_S" "$get"
     report "stall: GET alone" 1 0
     start_slow_uploads
@@ -243,6 +243,7 @@ stall_test() {
 
 echo "bench-api: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 "$BENCH_STORE" --keep "$tmp/base.isms" --records "$RECORDS"
+MIDDLE=$(((RECORDS + 1) / 2)) # bench-store checked RECORDS
 echo "bench-api: wrk on 127.0.0.1, ${DURATION} s per figure; targets at 4 connections:" \
     ">= $TARGET_LIST list pages/s, >= $TARGET_GET gets/s, p50 < $TARGET_P50_MS ms, RSS < $TARGET_RSS_MB MB"
 
@@ -256,13 +257,13 @@ for mode in $MODES; do
     start_server "$mode"
     # Warm-up: SQLite's page cache and the statement caches.
     wrk -t2 -c4 -d2s "$base" >/dev/null 2>&1 || true
-    wrk -t2 -c4 -d1s "$base/ISS-50000" >/dev/null 2>&1 || true
+    wrk -t2 -c4 -d1s "$base/ISS-$MIDDLE" >/dev/null 2>&1 || true
     for c in 1 4; do
         wrk_run "$c" "$DURATION" "$base"
         report "list (first page, 50 rows)" "$c" "$TARGET_LIST"
     done
     for c in 1 4; do
-        wrk_run "$c" "$DURATION" "$base/ISS-50000"
+        wrk_run "$c" "$DURATION" "$base/ISS-$MIDDLE"
         report "get (one record by id)" "$c" "$TARGET_GET"
     done
     for c in 1 4; do
