@@ -7,25 +7,16 @@
 
 enum { ORG_NAME_MAX = 200 };
 
+static isms_err write_org(store_txn *t, void *org, isms_status *st)
+{
+    return store_setting_put(t, "organization", org, st);
+}
+
 static isms_err put_org(store *s, const char *actor, const char *org, isms_status *st)
 {
-    store_conn *conn;
-    isms_err e = store_borrow(s, &conn, st);
-    if (e != ISMS_OK)
-        return e;
     isms_write_ctx ctx;
     write_ctx_init(&ctx, actor, "cli");
-    store_txn *t;
-    e = store_begin(conn, &ctx, &t, st);
-    if (e == ISMS_OK) {
-        e = store_setting_put(t, "organization", org, st);
-        if (e == ISMS_OK)
-            e = store_commit(t, st);
-        else
-            store_rollback(t);
-    }
-    store_return(conn);
-    return e;
+    return store_write(s, &ctx, write_org, (void *)org, st);
 }
 
 int cmd_init(cli_ctx *c)

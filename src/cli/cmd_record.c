@@ -70,28 +70,13 @@ static int field_options(cli_ctx *c, const isms_kind *k, record_change *out, siz
 }
 
 /* Run fn inside a write transaction, committing only when it succeeds. */
-typedef isms_err (*write_fn)(store_txn *t, void *arg, isms_status *st);
-
-static int in_transaction(cli_ctx *c, store *s, write_fn fn, void *arg)
+static int in_transaction(cli_ctx *c, store *s, store_write_fn fn, void *arg)
 {
     isms_status st;
     status_clear(&st);
-    store_conn *conn;
     isms_write_ctx ctx;
     write_ctx_init(&ctx, c->actor, "cli");
-    if (store_borrow(s, &conn, &st) != ISMS_OK)
-        return cli_fail(c, &st);
-    store_txn *t;
-    isms_err e = store_begin(conn, &ctx, &t, &st);
-    if (e == ISMS_OK) {
-        e = fn(t, arg, &st);
-        if (e == ISMS_OK)
-            e = store_commit(t, &st);
-        else
-            store_rollback(t);
-    }
-    store_return(conn);
-    return e == ISMS_OK ? EXIT_OK : cli_fail(c, &st);
+    return store_write(s, &ctx, fn, arg, &st) == ISMS_OK ? EXIT_OK : cli_fail(c, &st);
 }
 
 /* --- add / set ------------------------------------------------------------ */

@@ -160,21 +160,7 @@ static json_t *problem_json(const isms_status *st)
     json_object_set_new(p, "type", json_string(isms_err_name(st->code)));
     json_object_set_new(p, "title", json_string(isms_err_title(st->code)));
     json_object_set_new(p, "detail", json_string(st->detail));
-    if (st->nfields) {
-        json_t *errs = json_array();
-        for (size_t i = 0; i < st->nfields; i++)
-            json_array_append_new(errs, json_pack("{s:s,s:s}", "field", st->fields[i].field,
-                                                  "reason", st->fields[i].reason));
-        json_object_set_new(p, "errors", errs);
-    }
-    if (st->nreferrers) {
-        json_t *refs = json_array();
-        for (size_t i = 0; i < st->nreferrers; i++)
-            json_array_append_new(refs, json_string(st->referrers[i]));
-        json_object_set_new(p, "referrers", refs);
-    }
-    if (st->current_version)
-        json_object_set_new(p, "current_version", json_integer(st->current_version));
+    status_details_to_json(st, p);
     return p;
 }
 

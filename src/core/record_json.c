@@ -7,6 +7,25 @@
 #include "core/value.h"
 #include "util/strbuf.h"
 
+void status_details_to_json(const isms_status *st, json_t *p)
+{
+    if (st->nfields) {
+        json_t *errs = json_array();
+        for (size_t i = 0; i < st->nfields; i++)
+            json_array_append_new(errs, json_pack("{s:s,s:s}", "field", st->fields[i].field,
+                                                  "reason", st->fields[i].reason));
+        json_object_set_new(p, "errors", errs);
+    }
+    if (st->nreferrers) {
+        json_t *refs = json_array();
+        for (size_t i = 0; i < st->nreferrers; i++)
+            json_array_append_new(refs, json_string(st->referrers[i]));
+        json_object_set_new(p, "referrers", refs);
+    }
+    if (st->current_version)
+        json_object_set_new(p, "current_version", json_integer(st->current_version));
+}
+
 json_t *value_to_json(const isms_field *f, const isms_value *v)
 {
     if (!v->set)

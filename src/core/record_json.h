@@ -20,6 +20,13 @@ json_t *value_to_json(const isms_field *f, const isms_value *v);
 /* The registry as JSON: kinds, their fields and flags (for `isms kinds --json`). */
 json_t *registry_to_json(const isms_registry *reg);
 
+/*
+ * The details of a failed status, added to a problem object: "errors"
+ * [{field, reason}], "referrers" and "current_version" where they apply.
+ * Shared by the CLI's --json errors and the API's problem+json.
+ */
+void status_details_to_json(const isms_status *st, json_t *problem);
+
 /* Encode with exact decimals; the caller frees the string with free(). */
 char *json_dump_exact(const json_t *j, size_t flags);
 

@@ -80,6 +80,15 @@ static isms_err supersede(store_txn *t, const isms_record *rec, arena *a, isms_s
     return e;
 }
 
+/* The store points bookkeeping at the write context; the record outlives it. */
+static void own_bookkeeping(isms_record *rec, arena *a)
+{
+    rec->created_at = arena_strdup(a, rec->created_at);
+    rec->created_by = arena_strdup(a, rec->created_by);
+    rec->updated_at = arena_strdup(a, rec->updated_at);
+    rec->updated_by = arena_strdup(a, rec->updated_by);
+}
+
 isms_err records_create(store_txn *t, isms_record *rec, arena *a, isms_status *st)
 {
     const isms_kind *k = rec->kind;
@@ -97,6 +106,8 @@ isms_err records_create(store_txn *t, isms_record *rec, arena *a, isms_status *s
     if (!valid || st->code != ISMS_OK)
         return st->code ? st->code : ISMS_EINVALID;
     e = store_insert(t, rec, st);
+    if (e == ISMS_OK)
+        own_bookkeeping(rec, a);
     if (e == ISMS_OK && (k->flags & KF_SINGLETON))
         e = supersede(t, rec, a, st);
     return e;
@@ -148,8 +159,10 @@ isms_err records_update(store_txn *t, const isms_kind *k, int64_t id, int64_t if
     if (!valid || st->code != ISMS_OK)
         return st->code ? st->code : ISMS_EINVALID;
     e = store_update(t, rec, old->version, st);
-    if (e == ISMS_OK)
+    if (e == ISMS_OK) {
+        own_bookkeeping(rec, a);
         *out = rec;
+    }
     return e;
 }
 

@@ -153,31 +153,20 @@ static bool read_version(http_request *req, http_reply *rep, int64_t body_versio
     return false;
 }
 
-typedef isms_err (*write_fn)(store_txn *t, void *arg, isms_status *st);
 
 /* Run fn in a write transaction with the request's write context; problem on failure. */
-static bool in_transaction(http_request *req, http_reply *rep, write_fn fn, void *arg)
+static bool in_transaction(http_request *req, http_reply *rep, store_write_fn fn, void *arg)
 {
-    store_conn *c = borrow(req, rep);
-    if (!c)
-        return false;
     isms_status st;
     status_clear(&st);
     isms_write_ctx ctx;
     write_ctx_init(&ctx, "api", "api");
-    store_txn *t;
-    isms_err e = store_begin(c, &ctx, &t, &st);
-    if (e == ISMS_OK) {
-        e = fn(t, arg, &st);
-        if (e == ISMS_OK)
-            e = store_commit(t, &st);
-        else
-            store_rollback(t);
-    }
-    store_return(c);
-    if (e != ISMS_OK)
-        reply_problem(rep, &st);
-    return e == ISMS_OK;
+    if (store_write(req->store, &ctx, fn, arg, &st) == ISMS_OK)
+        return true;
+    reply_problem(rep, &st);
+    if (st.code == ISMS_EBUSY)
+        reply_header_set(rep, "Retry-After", "1");
+    return false;
 }
 
 typedef struct write_args {

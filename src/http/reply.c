@@ -89,21 +89,7 @@ void reply_problem(http_reply *r, const isms_status *st)
     unsigned status = (unsigned)isms_err_http_status(st->code);
     json_t *p = problem_base(status, isms_err_name(st->code), isms_err_title(st->code),
                              st->detail[0] ? st->detail : isms_err_title(st->code));
-    if (st->nfields) {
-        json_t *errs = json_array();
-        for (size_t i = 0; i < st->nfields; i++)
-            json_array_append_new(errs, json_pack("{s:s,s:s}", "field", st->fields[i].field,
-                                                  "reason", st->fields[i].reason));
-        json_object_set_new(p, "errors", errs);
-    }
-    if (st->nreferrers) {
-        json_t *refs = json_array();
-        for (size_t i = 0; i < st->nreferrers; i++)
-            json_array_append_new(refs, json_string(st->referrers[i]));
-        json_object_set_new(p, "referrers", refs);
-    }
-    if (st->current_version)
-        json_object_set_new(p, "current_version", json_integer(st->current_version));
+    status_details_to_json(st, p);
     r->status = status;
     set_json_body(r, p);
     r->content_type = "application/problem+json";

@@ -216,6 +216,26 @@ void store_rollback(store_txn *t)
     txn_end(c);
 }
 
+isms_err store_write(store *s, const isms_write_ctx *ctx, store_write_fn fn, void *arg,
+                     isms_status *st)
+{
+    store_conn *conn;
+    isms_err e = store_borrow(s, &conn, st);
+    if (e != ISMS_OK)
+        return e;
+    store_txn *t;
+    e = store_begin(conn, ctx, &t, st);
+    if (e == ISMS_OK) {
+        e = fn(t, arg, st);
+        if (e == ISMS_OK)
+            e = store_commit(t, st);
+        else
+            store_rollback(t);
+    }
+    store_return(conn);
+    return e;
+}
+
 store_conn *store_txn_conn(store_txn *t)
 {
     return t->conn;

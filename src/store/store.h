@@ -61,6 +61,14 @@ isms_err store_begin(store_conn *c, const isms_write_ctx *ctx, store_txn **out,
 isms_err store_commit(store_txn *t, isms_status *st);
 void store_rollback(store_txn *t);
 store_conn *store_txn_conn(store_txn *t);
+
+/*
+ * The whole write cycle every face needs: borrow a connection, begin, run fn,
+ * commit when fn succeeds (roll back otherwise), return the connection.
+ */
+typedef isms_err (*store_write_fn)(store_txn *t, void *arg, isms_status *st);
+isms_err store_write(store *s, const isms_write_ctx *ctx, store_write_fn fn, void *arg,
+                     isms_status *st);
 const isms_write_ctx *store_txn_ctx(const store_txn *t);
 
 /* --- reads ------------------------------------------------------------- */
