@@ -121,11 +121,16 @@ That was the command line. Try, for example:
   $ISMS --help
 MSG
 
-# The JSON API on the demo (web pages and logins arrive with the next releases).
+# The demo in the browser, and its JSON API.
+PORT=${PORT:-8080}
 cat <<MSG
 
-Serving the demo's JSON API. Try:
-  curl -s http://127.0.0.1:${PORT:-8080}/api/v1/requirements?addressed=partly
-  curl -s http://127.0.0.1:${PORT:-8080}/api/v1/processes/PRC-1
+Serving the demo ISMS. Open it in a browser:
+
+    http://127.0.0.1:$PORT/
+
+(no login yet: until accounts exist, isms listens on this machine only)
+The same records as JSON, for example:
+  curl -s http://127.0.0.1:$PORT/api/v1/requirements?addressed=partly
 MSG
-exec "$ISMS" serve --db "$DB" --listen "127.0.0.1:${PORT:-8080}"
+exec "$ISMS" serve --db "$DB" --listen "127.0.0.1:$PORT"

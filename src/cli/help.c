@@ -16,7 +16,7 @@ void help_main(cli_ctx *c)
           "  init      create a new ISMS database (--db FILE [--org NAME])\n"
           "  kinds     list the kinds of record, by clause of ISO/IEC 27001:2022\n"
           "  schema    print the database schema (--sql: the schema the registry implies)\n"
-          "  serve     serve the JSON API over HTTP (--listen 127.0.0.1:8080)\n"
+          "  serve     serve the web pages and the JSON API over HTTP (--listen 127.0.0.1:8080)\n"
           "  help      this text\n\n"
           "Verbs on every kind of record:\n"
           "  list      list records: --sort [-]FIELD, --FIELD VALUE filters, --q TEXT,\n"
@@ -75,7 +75,8 @@ void help_serve(cli_ctx *c)
     http_limits d = http_limits_default();
     fprintf(c->out,
             "Usage: isms serve --db FILE [--listen HOST:PORT] [LIMITS]\n\n"
-            "Serve the JSON API (/api/v1/...) and /healthz over HTTP until SIGINT or SIGTERM;\n"
+            "Serve the web pages (/), the JSON API (/api/v1/...) and /healthz over HTTP until\n"
+            "SIGINT or SIGTERM;\n"
             "then stop accepting, let requests in progress finish, and close the database.\n"
             "Until user accounts exist, only loopback addresses are accepted.\n\n"
             "  --listen HOST:PORT     address to listen on (default 127.0.0.1:8080; port 0 picks\n"

@@ -57,6 +57,22 @@ strbuf *reply_json_body(http_reply *r, unsigned status)
     return &r->body;
 }
 
+strbuf *reply_html_body(http_reply *r, unsigned status)
+{
+    r->status = status;
+    r->content_type = "text/html; charset=utf-8";
+    strbuf_reset(&r->body);
+    return &r->body;
+}
+
+void reply_redirect(http_reply *r, const char *location)
+{
+    r->status = 303;
+    r->content_type = NULL;
+    strbuf_reset(&r->body);
+    reply_header_set(r, "Location", "%s", location);
+}
+
 void problem_type_uri(char *buf, size_t size, const char *name)
 {
     snprintf(buf, size, "urn:isms:problem:%s", name);

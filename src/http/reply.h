@@ -21,6 +21,7 @@ typedef struct reply_header {
 typedef struct http_reply {
     unsigned status;
     const char *content_type;
+    const char *cache_control; /* NULL: "no-store" */
     strbuf body;
     reply_header headers[REPLY_MAX_HEADERS];
     size_t nheaders;
@@ -37,6 +38,12 @@ void reply_json(http_reply *r, unsigned status, json_t *j);
 
 /* An empty JSON body for the caller to write (record_json_write): the body buffer. */
 strbuf *reply_json_body(http_reply *r, unsigned status);
+
+/* An empty HTML body (text/html; UTF-8) for the page writer: the body buffer. */
+strbuf *reply_html_body(http_reply *r, unsigned status);
+
+/* 303 See Other to a path of this server (post-redirect-get). */
+void reply_redirect(http_reply *r, const char *location);
 
 /* A problem+json body from a status: type, title, status, detail, errors, ... */
 void reply_problem(http_reply *r, const isms_status *st);

@@ -5,6 +5,8 @@
 
 #include "http/api.h"
 #include "http/openapi.h"
+#include "web/page.h"
+#include "web/web.h"
 
 static const http_route routes[] = {
     {"GET", "/healthz", api_health, PERM_OPEN},
@@ -15,6 +17,18 @@ static const http_route routes[] = {
     {"PATCH", "/api/v1/{kind}/{id}", api_update, PERM_WRITE},
     {"DELETE", "/api/v1/{kind}/{id}", api_delete, PERM_WRITE},
     {"POST", "/api/v1/{kind}/{id}/retire", api_retire, PERM_WRITE},
+    /* Web pages (docs/WEB.md). "new" comes before {id}, which it would also match. */
+    {"GET", "/", web_home, PERM_READ},
+    {"GET", "/static/{file}", web_static, PERM_OPEN},
+    {"GET", "/clauses/{clause}", web_clause, PERM_READ},
+    {"GET", "/{kind}", web_list, PERM_READ},
+    {"POST", "/{kind}", web_create, PERM_WRITE},
+    {"GET", "/{kind}/new", web_new, PERM_WRITE},
+    {"GET", "/{kind}/{id}", web_record, PERM_READ},
+    {"GET", "/{kind}/{id}/edit", web_edit, PERM_WRITE},
+    {"POST", "/{kind}/{id}/edit", web_update, PERM_WRITE},
+    {"POST", "/{kind}/{id}/retire", web_retire, PERM_WRITE},
+    {"POST", "/{kind}/{id}/delete", web_delete, PERM_WRITE},
 };
 
 const http_route *router_routes(size_t *n)
@@ -44,6 +58,9 @@ static bool match(const char *pattern, http_request *req, bool *unknown_kind)
     size_t plen = 0, slen = 0;
     req->kind = NULL;
     req->id_text = NULL;
+    req->capture = NULL;
+    if (strcmp(pattern, "/") == 0)
+        return strcmp(req->path, "/") == 0;
     for (;;) {
         bool more_p = next_segment(&pp, &pseg, &plen);
         bool more_s = next_segment(&sp, &sseg, &slen);
@@ -60,6 +77,8 @@ static bool match(const char *pattern, http_request *req, bool *unknown_kind)
             }
         } else if (plen == 4 && strncmp(pseg, "{id}", 4) == 0) {
             req->id_text = arena_strndup(req->arena, sseg, slen);
+        } else if (plen > 2 && pseg[0] == '{') {
+            req->capture = arena_strndup(req->arena, sseg, slen);
         } else if (plen != slen || strncmp(pseg, sseg, plen) != 0) {
             return false;
         }
@@ -74,6 +93,13 @@ static bool permitted(const http_request *req, http_permission perm)
     return true;
 }
 
+/* Whether path is prefix itself or below it ("/api", "/api/x"; not "/apis"). */
+static bool path_under(const char *path, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    return strncmp(path, prefix, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
 void router_dispatch(http_request *req, http_reply *rep)
 {
     char allow[64] = "";
@@ -84,7 +110,8 @@ void router_dispatch(http_request *req, http_reply *rep)
             continue;
         if (strcmp(r->method, req->method) != 0) {
             /* Records of kinds that are never deleted do not offer DELETE. */
-            if (r->handler == api_delete && req->kind && !(req->kind->flags & KF_DELETABLE))
+            if ((r->handler == api_delete || r->handler == web_delete) && req->kind &&
+                !(req->kind->flags & KF_DELETABLE))
                 continue;
             size_t used = strlen(allow);
             snprintf(allow + used, sizeof(allow) - used, "%s%s", used ? ", " : "", r->method);
@@ -96,6 +123,18 @@ void router_dispatch(http_request *req, http_reply *rep)
             return;
         }
         r->handler(req, rep);
+        return;
+    }
+    /* Outside the API a person is reading: answer with a page. */
+    bool page = !path_under(req->path, "/api") && !path_under(req->path, "/healthz");
+    if (allow[0] && page) {
+        web_error_page(req, rep, 405, "Method not allowed",
+                       "This page does not accept that kind of request.");
+        reply_header_set(rep, "Allow", "%s", allow);
+        return;
+    }
+    if (page) {
+        web_not_found(req, rep, "There is no such page.");
         return;
     }
     if (allow[0]) {

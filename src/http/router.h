@@ -1,7 +1,8 @@
 /*
  * The route table and the one place that dispatches: method, path pattern,
  * handler and the permission each route needs. Patterns are literal
- * segments plus {kind} (a kind's API plural) and {id} (a record id).
+ * segments plus {kind} (a kind's API plural), {id} (a record id) and one
+ * other {name} segment captured as text.
  */
 #ifndef ISMS_HTTP_ROUTER_H
 #define ISMS_HTTP_ROUTER_H
@@ -14,6 +15,12 @@
 #include "util/arena.h"
 
 enum { REQUEST_MAX_PARAMS = 64 };
+
+/* Sent with every response: pages carry no inline script or style (docs/WEB.md). */
+#define HTTP_CONTENT_SECURITY_POLICY                                                           \
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "                \
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
 
 /*
  * What a route needs of the caller. Accounts do not exist yet, so every
@@ -36,6 +43,11 @@ typedef struct http_request {
     const char *body;        /* NUL-terminated; length in body_len */
     size_t body_len;
     const char *if_match;    /* the If-Match header, or NULL */
+    const char *if_none_match;
+    const char *content_type;
+    const char *origin;      /* Origin, Host and Sec-Fetch-Site: cross-site form posts */
+    const char *host;
+    const char *sec_fetch_site;
     const char *request_id;
     arena *arena;            /* freed when the request completes */
     store *store;
@@ -43,6 +55,7 @@ typedef struct http_request {
     /* Filled by the router from the pattern. */
     const isms_kind *kind;
     const char *id_text;
+    const char *capture;     /* any other {name} segment: "/clauses/{n}" */
 } http_request;
 
 typedef void (*http_handler)(http_request *req, http_reply *rep);

@@ -80,7 +80,11 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, request_state *rs
         MHD_add_response_header(resp, rep->headers[i].name, rep->headers[i].value);
     MHD_add_response_header(resp, "X-Request-Id", rs->id);
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+                            rep->cache_control ? rep->cache_control : "no-store");
+    /* Pages have no inline script or style, so the policy can be strict (docs/WEB.md). */
+    MHD_add_response_header(resp, "Content-Security-Policy", HTTP_CONTENT_SECURITY_POLICY);
+    MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
     rs->status = rep->status;
     enum MHD_Result ret = MHD_queue_response(conn, rep->status, resp);
     MHD_destroy_response(resp);
@@ -176,6 +180,11 @@ static enum MHD_Result dispatch(http_server *srv, struct MHD_Connection *conn,
         .body = rs->body.ptr,
         .body_len = rs->body.len,
         .if_match = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "If-Match"),
+        .if_none_match = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "If-None-Match"),
+        .content_type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type"),
+        .origin = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Origin"),
+        .host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Host"),
+        .sec_fetch_site = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Sec-Fetch-Site"),
         .request_id = rs->id,
         .arena = &rs->arena,
         .store = srv->store,

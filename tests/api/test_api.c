@@ -879,9 +879,8 @@ static void test_climate_decision_supersedes(void **state)
 static void test_not_found(void **state)
 {
     (void)state;
+    /* Outside /api a 404 is a web page (tests/web). */
     static const char *const paths[] = {
-        "/",
-        "/nope",
         "/api",
         "/api/v1",
         "/api/v1/",
@@ -901,7 +900,6 @@ static void test_not_found(void **state)
         "/api/v1/context-issues/ISS-%201",
         "/api/v1/context-issues/%3Cscript%3E",
         "/healthz/x",
-        "//healthz",
     };
     for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
         BAD("GET", paths[i], NULL, NULL, 404, "not_found", NULL);

@@ -41,13 +41,19 @@
  * cheap next to RESET_EVERY requests. A finding that depends on earlier
  * inputs is reproduced by replaying the corpus in order (replay_main.c).
  *
+ * Requests outside /api and /healthz reach the web pages: a POST there is
+ * sent as a same-origin application/x-www-form-urlencoded form, so the body
+ * goes through the form decoder and the form handlers.
+ *
  * Checks on every reply: a status from 200 to 599, and not 500 (an
  * unexpected store failure is a bug when one thread talks to a local
  * database); header values without control characters; Allow on a 405,
  * Location and ETag on a 201; 204 without a body;
  * a JSON or problem+json body that parses with jansson as one object
  * without duplicate members; a problem with type urn:isms:problem:*, a title
- * and a status member equal to the reply's status.
+ * and a status member equal to the reply's status. A page (text/html) must
+ * start with the doctype and end with </html>, hold no NUL, and a 303 must
+ * carry a Location on this server.
  *
  * ISMS_FUZZ_VERBOSE=1 in the environment prints every request and its reply.
  */
@@ -109,6 +115,26 @@ static bool has_header(const http_reply *rep, const char *name)
     return false;
 }
 
+/* Whether path is prefix or below it. */
+static bool path_under(const char *path, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    return strncmp(path, prefix, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+/* A web page, or a static file of the pages. */
+static void check_page(const char *method, const char *path, const http_reply *rep)
+{
+    if (path_under(path, "/api") || path_under(path, "/healthz"))
+        fail("a page answered under /api or /healthz", method, path, rep);
+    if (strcmp(rep->content_type, "text/html; charset=utf-8") != 0)
+        return; /* a static file: its bytes are the program's own */
+    static const char head[] = "<!DOCTYPE html>\n", tail[] = "</html>\n";
+    if (rep->body.len < sizeof(head) || strncmp(rep->body.ptr, head, sizeof(head) - 1) != 0 ||
+        strcmp(rep->body.ptr + rep->body.len - (sizeof(tail) - 1), tail) != 0)
+        fail("a page that is not a whole document", method, path, rep);
+}
+
 /* Abort unless the reply is well-formed (see the checks at the top). */
 static void check_reply(const char *method, const char *path, const http_reply *rep)
 {
@@ -134,8 +160,18 @@ static void check_reply(const char *method, const char *path, const http_reply *
             fail("204 with a body", method, path, rep);
         return;
     }
+    if (rep->status == 303 || rep->status == 304) {
+        if (rep->status == 303 && !has_header(rep, "Location"))
+            fail("303 without Location", method, path, rep);
+        return;
+    }
     if (!rep->content_type)
         fail("no content type", method, path, rep);
+    if (strncmp(rep->content_type, "text/", 5) == 0 || strcmp(rep->content_type,
+                                                              "image/svg+xml") == 0) {
+        check_page(method, path, rep);
+        return;
+    }
     bool problem = strcmp(rep->content_type, "application/problem+json") == 0;
     if (!problem && strcmp(rep->content_type, "application/json") != 0)
         fail("unexpected content type", method, path, rep);
@@ -171,12 +207,14 @@ static unsigned dispatch(store *s, const char *method, const char *path, const c
                          const char *const *keys, const char *const *values, size_t nparams,
                          const strbuf *body, arena *a)
 {
+    bool page_post = strcmp(method, "POST") == 0 && !path_under(path, "/api");
     http_request req = {
         .method = method,
         .path = path,
         .body = body->ptr,
         .body_len = body->len,
         .if_match = if_match,
+        .content_type = page_post ? "application/x-www-form-urlencoded" : NULL,
         .request_id = "fuzz-1",
         .arena = a,
         .store = s,

@@ -1,0 +1,31 @@
+/*
+ * Decoding of application/x-www-form-urlencoded bodies (the web forms), as
+ * strictly as the JSON decoder: bad percent escapes, NUL bytes, text that is
+ * not UTF-8 and too many pairs are refused with a reason.
+ */
+#ifndef ISMS_WEB_FORM_H
+#define ISMS_WEB_FORM_H
+
+#include <stddef.h>
+
+#include "core/status.h"
+#include "util/arena.h"
+
+enum { FORM_MAX_PAIRS = 256 };
+
+typedef struct form_data {
+    const char *keys[FORM_MAX_PAIRS];
+    const char *values[FORM_MAX_PAIRS];
+    size_t n;
+} form_data;
+
+/* Decode body (len bytes, need not be NUL-terminated) into out; strings go to a. */
+isms_err form_decode(const char *body, size_t len, arena *a, form_data *out, isms_status *st);
+
+/* The first value of key, or NULL. */
+const char *form_get(const form_data *f, const char *key);
+
+/* How many pairs have this key. */
+size_t form_count(const form_data *f, const char *key);
+
+#endif

@@ -1,0 +1,105 @@
+/*
+ * What every page handler shares: a page being written (its buffer, the
+ * borrowed store connection, the organization's name), the skeleton around
+ * a page body (docs/WEB.md), links to records and the display of values.
+ * Page code writes HTML only through web/html.h.
+ */
+#ifndef ISMS_WEB_PAGE_H
+#define ISMS_WEB_PAGE_H
+
+#include "core/record.h"
+#include "http/router.h"
+#include "web/html.h"
+
+enum { PAGE_TITLE_CACHE = 64, PAGE_CRUMBS_MAX = 4 };
+
+typedef struct page_crumb {
+    const char *label;
+    const char *href; /* NULL for the current page */
+} page_crumb;
+
+/* The titles of referenced records already looked up while writing a page. */
+typedef struct page_title_memo {
+    const isms_kind *kind;
+    int64_t id;
+    const char *title; /* NULL: no such record */
+    bool retired;
+} page_title_memo;
+
+typedef struct web_page {
+    http_request *req;
+    http_reply *rep;
+    strbuf *b;
+    store_conn *conn;          /* borrowed for the page; returned by page_end */
+    const char *org;           /* the organization's name, "" before init set one */
+    const isms_kind *kind;     /* the kind the page is about (navigation), or NULL */
+    const char *clause;        /* the top-level clause of the page ("4"), or NULL */
+    page_crumb crumbs[PAGE_CRUMBS_MAX];
+    size_t ncrumbs;
+    page_title_memo memo[PAGE_TITLE_CACHE];
+    size_t nmemo;
+} web_page;
+
+/*
+ * Borrow a connection and read what the skeleton needs. On failure the reply
+ * is already an error page and false is returned.
+ */
+bool page_open(web_page *pg, http_request *req, http_reply *rep);
+
+/* Add a breadcrumb (before page_head). href NULL marks the current page. */
+void page_crumb_add(web_page *pg, const char *label, const char *href);
+
+/* The breadcrumbs for a kind: Overview > clause > kind list (linked or current). */
+void page_crumbs_for_kind(web_page *pg, const isms_kind *k, bool link_kind);
+
+/* Start the document: status, <head>, top bar, navigation, breadcrumbs, notice. */
+void page_begin(web_page *pg, unsigned status, const char *title);
+
+/* The heading block: kicker (may be NULL), h1, lead (may be NULL); actions follow. */
+void page_heading(web_page *pg, const char *kicker, const char *h1, const char *lead);
+
+/* Close the heading block opened by page_heading (after writing actions, if any). */
+void page_heading_end(web_page *pg);
+
+/* A notice box: ok or error. */
+void page_notice(web_page *pg, bool ok, const char *text);
+
+/* Field errors of st as an error summary linking to the fields. */
+void page_error_summary(web_page *pg, const isms_status *st);
+
+/* Close the document and return the connection. */
+void page_end(web_page *pg);
+
+/* Give the connection back without writing (the reply was set otherwise). */
+void page_abandon(web_page *pg);
+
+/* A whole error page (404, 400, 403, 409, ...) with a message. */
+void web_error_page(http_request *req, http_reply *rep, unsigned status, const char *title,
+                    const char *detail);
+
+/* An error page for a failed store or record operation. */
+void web_status_page(http_request *req, http_reply *rep, const isms_status *st);
+
+/* Paths. */
+void url_kind(strbuf *b, const isms_kind *k);                 /* /context-issues */
+void url_record(strbuf *b, const isms_kind *k, int64_t id);   /* /context-issues/ISS-3 */
+
+/* <a href="/context-issues/ISS-3">text</a> */
+void html_record_link(strbuf *b, const isms_kind *k, int64_t id, const char *text);
+
+/* The title of (k, id) for links, looked up once per page; NULL if absent. */
+const char *page_record_title(web_page *pg, const isms_kind *k, int64_t id, bool *retired);
+
+/* A value for reading: badges for status and booleans, links for references. */
+void page_value(web_page *pg, const isms_field *f, const isms_value *v, bool in_table);
+
+/* The top-level clause of a kind ("4.1" -> "4") into buf. */
+const char *kind_top_clause(const isms_kind *k, char *buf, size_t size);
+
+/* Whether a POST comes from one of our own pages (Origin / Sec-Fetch-Site). */
+bool web_same_origin(const http_request *req);
+
+/* The POST checks shared by every form handler; false with the reply set. */
+bool web_post_allowed(http_request *req, http_reply *rep);
+
+#endif
