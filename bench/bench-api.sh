@@ -164,6 +164,7 @@ start_server() {
     port=$(sed -n '1s|.*http://[^ ]*:\([0-9][0-9]*\)/.*|\1|p' "$tmp/out")
     [ -n "$port" ] || die "no port in: $(head -n 1 "$tmp/out")"
     base=http://127.0.0.1:$port/api/v1/context-issues
+    page_base=http://127.0.0.1:$port/context-issues
 }
 
 stop_server() {
@@ -270,6 +271,11 @@ for mode in $MODES; do
         wrk_run "$c" "$DURATION" "$base" "$LUA"
         report "create" "$c" 0
     done
+    # The web pages of the same records (HTML; no targets of their own yet).
+    wrk_run 4 "$DURATION" "$page_base"
+    report "page: list (50 rows, count)" 4 0
+    wrk_run 4 "$DURATION" "$page_base/ISS-$MIDDLE"
+    report "page: record detail" 4 0
     hwm=$(vm_hwm_kb "$server_pid")
     awk -v kb="$hwm" -v t="$TARGET_RSS_MB" 'BEGIN {
         printf "  %-30s %.1f MB  [< %d MB: %s]\n", "peak RSS (VmHWM)", kb / 1024, t,

@@ -115,6 +115,13 @@ isms_err store_list(store_conn *c, const store_query *q, arena *a, store_page *o
 /* How many records match the query's filters, search and retired mode. */
 isms_err store_count(store_conn *c, const store_query *q, int64_t *out, isms_status *st);
 
+/*
+ * As store_count, but stops after max matches (*out is then max): for
+ * pages that show "more than N" rather than read a large table to the end.
+ */
+isms_err store_count_upto(store_conn *c, const store_query *q, int64_t max, int64_t *out,
+                          isms_status *st);
+
 /* A record that points at another, through one of its fields. */
 typedef struct store_referrer {
     const isms_kind *kind;

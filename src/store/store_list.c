@@ -364,7 +364,9 @@ isms_err store_list(store_conn *c, const store_query *q, arena *a, store_page *o
     return ISMS_OK;
 }
 
-isms_err store_count(store_conn *c, const store_query *q, int64_t *out, isms_status *st)
+/* Count the matches of q; with max >= 0, stop counting after max of them. */
+static isms_err count_matches(store_conn *c, const store_query *q, int64_t max, int64_t *out,
+                              isms_status *st)
 {
     if (check_query(q, st) != ISMS_OK)
         return st->code;
@@ -373,9 +375,14 @@ isms_err store_count(store_conn *c, const store_query *q, int64_t *out, isms_sta
     strbuf sql;
     strbuf_init(&sql, LIST_SQL_MAX);
     bind_list b = {0};
-    strbuf_puts(&sql, "SELECT count(*) FROM ");
+    strbuf_puts(&sql, max >= 0 ? "SELECT count(*) FROM (SELECT 1 FROM " : "SELECT count(*) FROM ");
     sql_ident(&sql, q->kind->table);
     where_filters(c, q, &sql, &b, &a);
+    if (max >= 0) {
+        strbuf_puts(&sql, " LIMIT ");
+        placeholder(c, &sql, bind_num(&b, max));
+        strbuf_puts(&sql, ") AS capped");
+    }
     const store_driver *d = DRV(c);
     db_stmt *s;
     isms_err e = conn_prepare(c, sql.ptr, &s, st);
@@ -394,4 +401,15 @@ isms_err store_count(store_conn *c, const store_query *q, int64_t *out, isms_sta
     strbuf_dispose(&sql);
     arena_dispose(&a);
     return e;
+}
+
+isms_err store_count(store_conn *c, const store_query *q, int64_t *out, isms_status *st)
+{
+    return count_matches(c, q, -1, out, st);
+}
+
+isms_err store_count_upto(store_conn *c, const store_query *q, int64_t max, int64_t *out,
+                          isms_status *st)
+{
+    return count_matches(c, q, max < 0 ? 0 : max, out, st);
 }

@@ -29,6 +29,24 @@ bool page_open(web_page *pg, http_request *req, http_reply *rep)
     return true;
 }
 
+int64_t page_count(web_page *pg, const store_query *q)
+{
+    isms_status st;
+    status_clear(&st);
+    int64_t n = 0;
+    return store_count_upto(pg->conn, q, PAGE_COUNT_MAX + 1, &n, &st) == ISMS_OK ? n : -1;
+}
+
+void html_count(strbuf *b, int64_t n)
+{
+    if (n < 0)
+        html_lit(b, "?");
+    else if (n > PAGE_COUNT_MAX)
+        strbuf_printf(b, "more than %d", PAGE_COUNT_MAX);
+    else
+        html_int(b, n);
+}
+
 void page_crumb_add(web_page *pg, const char *label, const char *href)
 {
     if (pg->ncrumbs < PAGE_CRUMBS_MAX)

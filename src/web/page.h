@@ -11,7 +11,13 @@
 #include "http/router.h"
 #include "web/html.h"
 
-enum { PAGE_TITLE_CACHE = 64, PAGE_CRUMBS_MAX = 4 };
+enum {
+    PAGE_TITLE_CACHE = 64,
+    PAGE_CRUMBS_MAX = 4,
+    /* Counts on pages stop here ("more than 1000"): counting a large table to the end
+     * costs tens of milliseconds per page (docs/PERFORMANCE.md). */
+    PAGE_COUNT_MAX = 1000,
+};
 
 typedef struct page_crumb {
     const char *label;
@@ -72,6 +78,12 @@ void page_end(web_page *pg);
 
 /* Give the connection back without writing (the reply was set otherwise). */
 void page_abandon(web_page *pg);
+
+/* Records matching q, counted up to PAGE_COUNT_MAX + 1; -1 when the store fails. */
+int64_t page_count(web_page *pg, const store_query *q);
+
+/* A count from page_count: "12", "more than 1000", or "?" after a failure. */
+void html_count(strbuf *b, int64_t n);
 
 /* A whole error page (404, 400, 403, 409, ...) with a message. */
 void web_error_page(http_request *req, http_reply *rep, unsigned status, const char *title,

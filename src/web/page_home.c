@@ -6,14 +6,11 @@
 #include "web/page.h"
 #include "web/web.h"
 
-/* Records in force of kind k; -1 when the store fails (shown as "?"). */
+/* Records in force of kind k, counted as page_count does. */
 static int64_t count_kind(web_page *pg, const isms_kind *k)
 {
     store_query q = {.kind = k, .retired = STORE_ACTIVE_ONLY};
-    isms_status st;
-    status_clear(&st);
-    int64_t n = 0;
-    return store_count(pg->conn, &q, &n, &st) == ISMS_OK ? n : -1;
+    return page_count(pg, &q);
 }
 
 /* Whether kind k serves clause id (exactly, or a subclause of it). */
@@ -41,10 +38,12 @@ void web_home(http_request *req, http_reply *rep)
             continue;
         int64_t records = 0;
         size_t kinds = 0;
+        bool more = false;
         for (size_t k = 0; k < req->reg->nkinds; k++) {
             if (!kind_serves(req->reg->kinds[k], cl[i].id))
                 continue;
             int64_t c = count_kind(&pg, req->reg->kinds[k]);
+            more |= c > PAGE_COUNT_MAX;
             records += c > 0 ? c : 0;
             kinds++;
         }
@@ -59,7 +58,9 @@ void web_home(http_request *req, http_reply *rep)
         html_lit(b, "</h2>");
         if (kinds) {
             html_lit(b, "<p class=\"card-meta\">");
-            html_int(b, records);
+            if (more)
+                html_lit(b, "more than ");
+            html_int(b, more ? PAGE_COUNT_MAX : records);
             html_lit_either(b, records == 1, " record in ", " records in ");
             html_int(b, (int64_t)kinds);
             html_lit_either(b, kinds == 1, " kind</p>", " kinds</p>");
@@ -118,11 +119,7 @@ void web_clause(http_request *req, http_reply *rep)
             html_lit(b, ">");
             html_text(b, kd->label_plural);
             html_lit(b, "</a> <span class=\"count\">");
-            int64_t c = count_kind(&pg, kd);
-            if (c >= 0)
-                html_int(b, c);
-            else
-                html_lit(b, "?");
+            html_count(b, count_kind(&pg, kd));
             html_lit(b, "</span><p class=\"hint\">");
             html_text(b, kd->help);
             html_lit(b, "</p></li>\n");

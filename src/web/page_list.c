@@ -206,8 +206,8 @@ void web_list(http_request *req, http_reply *rep)
     if (valid) {
         store_query all = q;
         all.cursor = NULL;
-        valid = store_list(pg.conn, &q, req->arena, &page, &st) == ISMS_OK &&
-                store_count(pg.conn, &all, &total, &st) == ISMS_OK;
+        valid = store_list(pg.conn, &q, req->arena, &page, &st) == ISMS_OK;
+        total = valid ? page_count(&pg, &all) : 0;
     }
     page_crumbs_for_kind(&pg, k, false);
     page_begin(&pg, valid ? 200 : (unsigned)isms_err_http_status(st.code), k->label_plural);
@@ -238,7 +238,7 @@ void web_list(http_request *req, http_reply *rep)
         return;
     }
     html_lit(b, "<p class=\"count\">");
-    html_int(b, total);
+    html_count(b, total);
     html_lit_either(b, total == 1, " record", " records");
     html_lit(b, "</p>\n");
     if (page.n == 0) {

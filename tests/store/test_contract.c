@@ -1314,6 +1314,22 @@ static void test_count(void **state)
     assert_int_equal(count(e, &q), 2);
     store_query pq = {.kind = &fixture_parent};
     assert_int_equal(count(e, &pq), 3);
+
+    /* A capped count stops at the cap, with the same filters and retired mode. */
+    int64_t n = -1;
+    q.retired = STORE_WITH_RETIRED;
+    assert_int_equal(store_count_upto(e->c, &q, 2, &n, clr(e)), ISMS_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(store_count_upto(e->c, &q, 10, &n, clr(e)), ISMS_OK);
+    assert_int_equal(n, 5);
+    assert_int_equal(store_count_upto(e->c, &q, 0, &n, clr(e)), ISMS_OK);
+    assert_int_equal(n, 0);
+    q.nfilters = 1;
+    q.filters[0] = (store_filter){F("count"), num(10)};
+    assert_int_equal(store_count_upto(e->c, &q, 1, &n, clr(e)), ISMS_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(store_count_upto(e->c, &q, 5, &n, clr(e)), ISMS_OK);
+    assert_int_equal(n, 2);
 }
 
 /* ======================================================================= */
