@@ -1,14 +1,17 @@
 #!/bin/sh
 # Install the Debian packages isms needs to build and test, if any is missing.
-# Idempotent and quick when everything is present: apt-get runs only when needed.
+# Idempotent and quick when everything is present: apt-get runs only when needed,
+# and waits for the dpkg lock when another apt or dpkg holds it.
 #
 #   scripts/install-deps.sh         what building and testing need
 #   scripts/install-deps.sh bench   that, and the tools of the HTTP benchmark
 #                                   (bench/bench-api.sh: wrk, curl, sqlite3)
 set -eu
 
+# Building, and testing: chromium runs the browser tests (tests/js/web.test.mjs,
+# driven by playwright-core at /usr/bin/chromium; no browser is downloaded).
 PACKAGES="gcc make pkg-config meson ninja-build libsqlite3-dev libjansson-dev libcmocka-dev
-          libmicrohttpd-dev libcurl4-openssl-dev"
+          libmicrohttpd-dev libcurl4-openssl-dev chromium"
 BENCH_PACKAGES="wrk curl sqlite3"
 
 case "${1:-}" in
@@ -32,6 +35,9 @@ echo "isms: installing Debian packages:$missing"
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
+# Wait up to 10 minutes for the dpkg lock (unattended upgrades on a fresh machine).
+LOCK_WAIT="-o DPkg::Lock::Timeout=600"
 # shellcheck disable=SC2086
-$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+$SUDO apt-get $LOCK_WAIT update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get $LOCK_WAIT install -y -qq --no-install-recommends $missing >/dev/null

@@ -13,7 +13,7 @@ lock=$dir/package-lock.json
 modules=$dir/node_modules
 
 if ! command -v node >/dev/null 2>&1; then
-    echo "isms: node is missing: the OpenAPI tests (tests/js) need Node.js 20 or later" \
+    echo "isms: node is missing: the Node tests (tests/js: OpenAPI and browser tests) need Node.js 20 or later" \
          "with its npm; install Node.js (not Debian's npm package) and run make test again" >&2
     exit 1
 fi

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Run the whole test suite in a normal build and in an AddressSanitizer +
-# UndefinedBehaviorSanitizer build, then the Node tests of the HTTP API
+# UndefinedBehaviorSanitizer build, then the Node tests (OpenAPI document and browser tests of the pages)
 # (tests/js, against the first build's isms; scripts/npm-deps.sh installs their
 # packages), then print one summary line: "N passed, M failed" counting every
 # cmocka test case of both builds and every Node test.

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "core/clauses.h"
+#include "core/record.h"
 #include "core/value.h"
 #include "web/assets.h"
 #include "web/web.h"
@@ -85,6 +86,14 @@ void page_crumbs_for_kind(web_page *pg, const isms_kind *k, bool link_kind)
     page_crumb_add(pg, k->label_plural, link_kind ? list : NULL);
     pg->kind = k;
     pg->clause = arena_strdup(pg->req->arena, top);
+}
+
+const char *label_in_text(arena *a, const char *label)
+{
+    char *s = arena_strdup(a, label);
+    if (s[0] >= 'A' && s[0] <= 'Z' && !(s[1] >= 'A' && s[1] <= 'Z'))
+        s[0] = (char)(s[0] - 'A' + 'a');
+    return s;
 }
 
 void url_kind(strbuf *b, const isms_kind *k)
@@ -191,22 +200,38 @@ static void write_crumbs(web_page *pg)
     html_lit(b, "</ol></nav>\n");
 }
 
-/* The notice after a post-redirect-get: ?done=created|saved|retired|deleted. */
+/*
+ * The notice after a post-redirect-get: ?done=created|saved|retired|deleted.
+ * It names the record: the page's own id, or ?record= on the list after a delete.
+ */
 static void write_done_notice(web_page *pg)
 {
-    const char *done = NULL;
-    for (size_t i = 0; i < pg->req->nparams; i++)
+    const char *done = NULL, *record = pg->req->id_text;
+    for (size_t i = 0; i < pg->req->nparams; i++) {
         if (strcmp(pg->req->param_keys[i], "done") == 0)
             done = pg->req->param_values[i];
+        else if (!record && strcmp(pg->req->param_keys[i], "record") == 0)
+            record = pg->req->param_values[i];
+    }
     if (!done)
         return;
     static const char *const known[][2] = {
-        {"created", "Created."}, {"saved", "Saved."}, {"retired", "Retired."},
-        {"deleted", "Deleted."},
+        {"created", "Created"}, {"saved", "Saved"}, {"retired", "Retired"}, {"deleted", "Deleted"},
     };
-    for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-        if (strcmp(done, known[i][0]) == 0)
-            page_notice(pg, true, known[i][1]);
+    for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+        if (strcmp(done, known[i][0]) != 0)
+            continue;
+        strbuf *b = pg->b;
+        html_lit(b, "<div class=\"notice notice-ok\" role=\"status\">");
+        html_text(b, known[i][1]);
+        /* Only an id of the page's kind is echoed: ?record= comes from the URL. */
+        int64_t number;
+        if (record && pg->kind && human_id_parse(pg->kind, record, &number)) {
+            html_lit(b, " ");
+            html_text(b, record);
+        }
+        html_lit(b, ".</div>\n");
+    }
 }
 
 void page_begin(web_page *pg, unsigned status, const char *title)

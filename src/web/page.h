@@ -92,6 +92,9 @@ void web_error_page(http_request *req, http_reply *rep, unsigned status, const c
 /* An error page for a failed store or record operation. */
 void web_status_page(http_request *req, http_reply *rep, const isms_status *st);
 
+/* A label as it reads inside a sentence: "context issue", but "ISMS risk". */
+const char *label_in_text(arena *a, const char *label);
+
 /* Paths. */
 void url_kind(strbuf *b, const isms_kind *k);                 /* /context-issues */
 void url_record(strbuf *b, const isms_kind *k, int64_t id);   /* /context-issues/ISS-3 */

@@ -66,15 +66,6 @@ static void field_block(web_page *pg, const isms_field *f, const char *text,
     html_lit(b, "\n</div>\n");
 }
 
-/* A label in lower case after its first letter: "context issue". */
-static const char *lower_label(arena *a, const char *label)
-{
-    char *s = arena_strdup(a, label);
-    if (s[0] >= 'A' && s[0] <= 'Z')
-        s[0] = (char)(s[0] - 'A' + 'a');
-    return s;
-}
-
 /*
  * The form: create when old is NULL, else edit of old. texts[i] is the text
  * shown for field i; err the outcome of a refused post (or NULL).
@@ -95,7 +86,7 @@ static void form_page(http_request *req, http_reply *rep, unsigned status,
         human_id_format(hid, k, old->id);
         strbuf_printf(&title, "Edit %s", hid);
     } else {
-        strbuf_printf(&title, "New %s", lower_label(req->arena, k->label));
+        strbuf_printf(&title, "New %s", label_in_text(req->arena, k->label));
     }
     const char *title_text = arena_strdup(req->arena, title.ptr);
     strbuf_dispose(&title);
@@ -136,7 +127,7 @@ static void form_page(http_request *req, http_reply *rep, unsigned status,
         html_lit(b, "Save changes");
     } else {
         html_lit(b, "Create ");
-        html_text(b, lower_label(req->arena, k->label));
+        html_text(b, label_in_text(req->arena, k->label));
     }
     html_lit(b, "</button><a class=\"button subtle\"");
     strbuf_reset(&url);
@@ -188,7 +179,7 @@ static void read_form(http_request *req, const form_data *form, const char **tex
         if (strcmp(key, "version") != 0 && (!f || !field_editable(f))) {
             char name[ISMS_FIELD_NAME_MAX];
             snprintf(name, sizeof(name), "%s", key);
-            status_field(st, name, "is not a field of a %s", lower_label(req->arena, k->label));
+            status_field(st, name, "is not a field of a %s", label_in_text(req->arena, k->label));
         }
     }
     for (size_t i = 0; i < k->nfields; i++) {

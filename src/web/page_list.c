@@ -14,7 +14,7 @@
 /* Parameters of the page that the list query does not take. */
 static bool page_only_param(const char *key)
 {
-    return strcmp(key, "done") == 0;
+    return strcmp(key, "done") == 0 || strcmp(key, "record") == 0;
 }
 
 /*
@@ -182,6 +182,28 @@ static void records_table(web_page *pg, const store_query *q, const store_page *
     html_lit(b, "</tbody>\n</table>\n</div>\n");
 }
 
+/* A query the API would refuse: one notice naming each parameter and why. */
+static void refused_query_notice(web_page *pg, const isms_status *st)
+{
+    strbuf *b = pg->b;
+    html_lit(b, "<div class=\"notice notice-error\" role=\"alert\">");
+    if (st->nfields == 0) {
+        html_text(b, st->detail[0] ? st->detail : isms_err_title(st->code));
+    } else {
+        html_lit(b, "This list cannot be shown: ");
+        for (size_t i = 0; i < st->nfields; i++) {
+            if (i)
+                html_lit(b, "; ");
+            html_lit(b, "<code>");
+            html_text(b, st->fields[i].field);
+            html_lit(b, "</code> ");
+            html_text(b, st->fields[i].reason);
+        }
+        html_lit(b, ". <a href=\"?\">Show the whole list</a>.");
+    }
+    html_lit(b, "</div>\n");
+}
+
 void web_list(http_request *req, http_reply *rep)
 {
     const isms_kind *k = req->kind;
@@ -222,18 +244,13 @@ void web_list(http_request *req, http_reply *rep)
     strbuf_puts(&url, "/new");
     html_url_attr(b, "href", url.ptr);
     html_lit(b, ">New ");
-    strbuf_reset(&url);
-    /* "New context issue": the label in lower case after its first letter. */
-    strbuf_puts(&url, k->label);
-    if (url.len && url.ptr[0] >= 'A' && url.ptr[0] <= 'Z')
-        url.ptr[0] = (char)(url.ptr[0] - 'A' + 'a');
-    html_text(b, url.ptr);
     strbuf_dispose(&url);
+    html_text(b, label_in_text(req->arena, k->label));
     html_lit(b, "</a></div>\n");
     page_heading_end(&pg);
     filters_form(&pg);
     if (!valid) {
-        page_error_summary(&pg, &st);
+        refused_query_notice(&pg, &st);
         page_end(&pg);
         return;
     }
@@ -243,7 +260,7 @@ void web_list(http_request *req, http_reply *rep)
     html_lit(b, "</p>\n");
     if (page.n == 0) {
         html_lit(b, "<p class=\"empty\">No ");
-        html_text(b, k->label_plural);
+        html_text(b, label_in_text(req->arena, k->label_plural));
         html_lit(b, " match.</p>\n");
     } else {
         records_table(&pg, &q, &page);

@@ -381,7 +381,10 @@ void web_delete(http_request *req, http_reply *rep)
     strbuf url;
     strbuf_init(&url, 256);
     url_kind(&url, a.kind);
-    strbuf_puts(&url, "?done=deleted");
+    char human[ISMS_HUMAN_ID_MAX];
+    human_id_format(human, a.kind, a.id);
+    strbuf_puts(&url, "?done=deleted&record=");
+    url_encode_component(&url, human);
     reply_redirect(rep, url.ptr);
     strbuf_dispose(&url);
 }

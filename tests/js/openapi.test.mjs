@@ -4,79 +4,24 @@
 //
 // Run: ISMS_BIN=build/isms node --test tests/js/   (npm ci --prefix tests/js first)
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { after, before, test } from "node:test";
 
 import { Validator } from "@seriousme/openapi-schema-validator";
 import Ajv2020 from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 
-const BIN = path.resolve(process.env.ISMS_BIN ?? "build/isms");
-const START_TIMEOUT_MS = 10_000;
-const STOP_TIMEOUT_MS = 15_000;
+import { isms, startServer } from "./support/server.mjs";
 
-let dir;
-let server;
-let serverExit; // resolves to {code, signal}
-let serverLog = "";
+let server; // support/server.mjs: a temporary ISMS served on a free port
 let base; // "http://127.0.0.1:PORT"
 let doc;
 let kinds;
 const created = new Map(); // kind name -> record created through the API
 
-/* --- the server ------------------------------------------------------------------ */
-
-function startServer(db) {
-    return new Promise((resolve, reject) => {
-        const child = spawn(BIN, ["serve", "--db", db, "--listen", "127.0.0.1:0"], {
-            stdio: ["ignore", "pipe", "pipe"],
-        });
-        serverExit = new Promise((done) =>
-            child.on("exit", (code, signal) => done({ code, signal })),
-        );
-        const timer = setTimeout(() => {
-            child.kill("SIGKILL");
-            reject(new Error(`isms serve printed no address in time:\n${serverLog}`));
-        }, START_TIMEOUT_MS);
-        let out = "";
-        child.stdout.setEncoding("utf8");
-        child.stdout.on("data", (chunk) => {
-            out += chunk;
-            const nl = out.indexOf("\n");
-            if (nl < 0 || base) return;
-            const m = /(http:\/\/[^/\s]+)\//.exec(out.slice(0, nl));
-            clearTimeout(timer);
-            if (!m) {
-                reject(new Error(`unexpected first line of isms serve: ${out.slice(0, nl)}`));
-                return;
-            }
-            base = m[1];
-            resolve(child);
-        });
-        child.stderr.setEncoding("utf8");
-        child.stderr.on("data", (chunk) => {
-            serverLog = (serverLog + chunk).slice(-20_000);
-        });
-        child.on("error", (err) => {
-            clearTimeout(timer);
-            reject(err);
-        });
-        child.on("exit", (code) => {
-            clearTimeout(timer);
-            if (!base) reject(new Error(`isms serve exited (${code}) before serving:\n${serverLog}`));
-        });
-    });
-}
-
 before(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), "isms-openapi-"));
-    const db = path.join(dir, "test.isms");
-    execFileSync(BIN, ["init", "--db", db], { stdio: "ignore" });
-    kinds = JSON.parse(execFileSync(BIN, ["kinds", "--json"], { encoding: "utf8" })).kinds;
-    server = await startServer(db);
+    server = await startServer({ name: "openapi" });
+    base = server.base;
+    kinds = JSON.parse(isms(["kinds", "--json"])).kinds;
     const res = await fetch(`${base}/api/v1/openapi.json`);
     assert.equal(res.status, 200);
     assert.match(res.headers.get("content-type"), /^application\/json/);
@@ -84,21 +29,8 @@ before(async () => {
 });
 
 after(async () => {
-    if (server && server.exitCode === null && server.signalCode === null) {
-        server.kill("SIGTERM");
-        let timer;
-        const timeout = new Promise((done) => {
-            timer = setTimeout(() => done({ code: null, signal: "timeout" }), STOP_TIMEOUT_MS);
-        });
-        const { code, signal } = await Promise.race([serverExit, timeout]);
-        clearTimeout(timer);
-        if (signal === "timeout") server.kill("SIGKILL");
-        if (dir) rmSync(dir, { recursive: true, force: true });
-        if (code !== 0)
-            throw new Error(`isms serve stopped with ${code ?? signal}:\n${serverLog.slice(-4000)}`);
-    } else if (dir) {
-        rmSync(dir, { recursive: true, force: true });
-    }
+    // Stops with SIGTERM, fails unless the server exits cleanly, removes the temporary directory.
+    if (server) await server.stop();
 });
 
 /* --- helpers ------------------------------------------------------------------- */
