@@ -1,4 +1,5 @@
 /* `isms serve`: the HTTP server (JSON API) on one ISMS database. */
+#include <ctype.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,12 +45,35 @@ static int read_limits(cli_ctx *c, http_limits *l, size_t *pool)
     return EXIT_OK;
 }
 
+/* "name,name": letters, digits, '-', '.', '[', ']' and ':' (IPv6) only, none empty. */
+static bool allowed_hosts_valid(const char *list)
+{
+    size_t run = 0;
+    for (const char *p = list;; p++) {
+        if (*p == ',' || *p == '\0') {
+            if (run == 0 || run > 253)
+                return false;
+            if (*p == '\0')
+                return true;
+            run = 0;
+        } else if (isalnum((unsigned char)*p) || strchr("-.[]:", *p)) {
+            run++;
+        } else {
+            return false;
+        }
+    }
+}
+
 int cmd_serve(cli_ctx *c)
 {
     const char *listen = args_value(&c->args, "listen");
     http_limits limits = http_limits_default();
     size_t pool = 8;
     int rc = read_limits(c, &limits, &pool);
+    limits.allowed_hosts = args_value(&c->args, "allowed_hosts");
+    if (rc == EXIT_OK && limits.allowed_hosts && !allowed_hosts_valid(limits.allowed_hosts))
+        rc = cli_usage(c, "--allowed-hosts takes host names separated by commas, "
+                          "such as isms.example.com,isms");
     if (rc == EXIT_OK)
         rc = cli_check_unused(c);
     if (rc != EXIT_OK)

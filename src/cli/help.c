@@ -90,7 +90,10 @@ void help_serve(cli_ctx *c)
             "  --timeout SECONDS      idle connection timeout (default %u)\n"
             "  --pool N               database connections (default 8)\n"
             "  --threads N            0: a thread per connection; N: a pool of N event-loop\n"
-            "                         threads (epoll) (default %u)\n\n"
+            "                         threads (epoll) (default %u)\n"
+            "  --allowed-hosts NAMES  host names (comma-separated) that requests may name in\n"
+            "                         their Host header besides localhost, 127.0.0.1 and [::1];\n"
+            "                         others get 421, which stops DNS-rebinding pages\n\n"
             "An access log line per request goes to stderr: time, request id, method, path,\n"
             "status, duration. Bodies and query strings are never logged.\n",
             d.max_body, d.max_url, d.header_memory, d.max_connections, d.per_client,

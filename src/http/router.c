@@ -37,6 +37,16 @@ const http_route *router_routes(size_t *n)
     return routes;
 }
 
+/* Is method already in the Allow list ("GET, POST")? Two routes may offer the same. */
+static bool method_listed(const char *allow, const char *method)
+{
+    size_t len = strlen(method);
+    for (const char *p = allow; (p = strstr(p, method)) != NULL; p += len)
+        if ((p == allow || p[-1] == ' ') && (p[len] == ',' || p[len] == '\0'))
+            return true;
+    return false;
+}
+
 /* Next path segment of *p (without slashes) into seg; false at the end. */
 static bool next_segment(const char **p, const char **seg, size_t *len)
 {
@@ -113,8 +123,11 @@ void router_dispatch(http_request *req, http_reply *rep)
             if ((r->handler == api_delete || r->handler == web_delete) && req->kind &&
                 !(req->kind->flags & KF_DELETABLE))
                 continue;
-            size_t used = strlen(allow);
-            snprintf(allow + used, sizeof(allow) - used, "%s%s", used ? ", " : "", r->method);
+            if (!method_listed(allow, r->method)) {
+                size_t used = strlen(allow);
+                snprintf(allow + used, sizeof(allow) - used, "%s%s", used ? ", " : "",
+                         r->method);
+            }
             continue;
         }
         if (!permitted(req, r->permission)) {

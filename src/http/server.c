@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -168,9 +169,44 @@ static enum MHD_Result add_arg_length(void *cls, enum MHD_ValueKind kind, const 
     return MHD_YES;
 }
 
+/* Does name (len bytes, no port) equal one of the comma-separated names in list? */
+static bool name_listed(const char *list, const char *name, size_t len)
+{
+    while (list && *list) {
+        const char *end = strchr(list, ',');
+        size_t n = end ? (size_t)(end - list) : strlen(list);
+        if (n == len && strncasecmp(list, name, len) == 0)
+            return true;
+        list = end ? end + 1 : NULL;
+    }
+    return false;
+}
+
+/*
+ * Whether the Host header names this server. A page on another site whose DNS
+ * name was rebound to 127.0.0.1 sends its own name here; refusing it keeps
+ * such pages from reading or changing the ISMS. No Host (HTTP/1.0) passes.
+ */
+static bool host_allowed(const http_server *srv, const char *host)
+{
+    if (!host)
+        return true;
+    size_t len = strlen(host);
+    const char *colon = strrchr(host, ':');
+    if (colon && !strchr(colon, ']'))
+        len = (size_t)(colon - host);
+    return name_listed("localhost,127.0.0.1,[::1]", host, len) ||
+           name_listed(srv->limits.allowed_hosts, host, len);
+}
+
 static enum MHD_Result dispatch(http_server *srv, struct MHD_Connection *conn,
                                 request_state *rs, const char *method, const char *url)
 {
+    const char *host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Host");
+    if (!host_allowed(srv, host))
+        return send_problem(conn, rs, 421, "misdirected", "Misdirected request",
+                            "the Host header names another server; give its name to "
+                            "isms serve --allowed-hosts");
     if (rs->too_big)
         return send_problem(conn, rs, 413, "too_big", "Too big",
                             "the request body is larger than the limit");
@@ -183,7 +219,7 @@ static enum MHD_Result dispatch(http_server *srv, struct MHD_Connection *conn,
         .if_none_match = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "If-None-Match"),
         .content_type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type"),
         .origin = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Origin"),
-        .host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Host"),
+        .host = host,
         .sec_fetch_site = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Sec-Fetch-Site"),
         .request_id = rs->id,
         .arena = &rs->arena,

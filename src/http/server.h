@@ -22,6 +22,12 @@ typedef struct http_limits {
     unsigned timeout_s;         /* idle connection timeout */
     unsigned drain_s;           /* on stop: how long in-flight requests may take */
     unsigned thread_pool;       /* 0: a thread per connection (default); N: N epoll threads */
+    /*
+     * Host names a request's Host header may carry besides the loopback names
+     * (localhost, 127.0.0.1, [::1]), comma-separated, or NULL. Anything else
+     * is refused with 421, so a DNS-rebinding page cannot reach the server.
+     */
+    const char *allowed_hosts;
 } http_limits;
 
 http_limits http_limits_default(void);

@@ -23,7 +23,10 @@ static char *decode_part(const char *s, size_t len, arena *a, const char **why)
     size_t n = 0;
     for (size_t i = 0; i < len; i++) {
         char c = s[i];
-        if (c == '+') {
+        if (c == '\0') {
+            *why = "holds a NUL character";
+            return NULL;
+        } else if (c == '+') {
             c = ' ';
         } else if (c == '%') {
             int hi = i + 2 < len ? hex_value(s[i + 1]) : -1;

@@ -394,8 +394,9 @@ void page_abandon(web_page *pg)
 }
 
 /* The skeleton without a store connection: for errors where the store may be the problem. */
-void web_error_page(http_request *req, http_reply *rep, unsigned status, const char *title,
-                    const char *detail)
+/* An error page: title, detail, and the fields named in st (when given). */
+static void error_page(http_request *req, http_reply *rep, unsigned status, const char *title,
+                       const char *detail, const isms_status *st)
 {
     web_page pg;
     memset(&pg, 0, sizeof(pg));
@@ -409,14 +410,32 @@ void web_error_page(http_request *req, http_reply *rep, unsigned status, const c
     page_heading_end(&pg);
     html_lit(pg.b, "<p>");
     html_text(pg.b, detail);
-    html_lit(pg.b, "</p>\n<p><a href=\"/\">Back to the overview</a></p>\n");
+    html_lit(pg.b, "</p>\n");
+    if (st && st->nfields) {
+        html_lit(pg.b, "<ul class=\"problems\">\n");
+        for (size_t i = 0; i < st->nfields; i++) {
+            html_lit(pg.b, "<li><code>");
+            html_text(pg.b, st->fields[i].field);
+            html_lit(pg.b, "</code> ");
+            html_text(pg.b, st->fields[i].reason);
+            html_lit(pg.b, "</li>\n");
+        }
+        html_lit(pg.b, "</ul>\n");
+    }
+    html_lit(pg.b, "<p><a href=\"/\">Back to the overview</a></p>\n");
     page_end(&pg);
+}
+
+void web_error_page(http_request *req, http_reply *rep, unsigned status, const char *title,
+                    const char *detail)
+{
+    error_page(req, rep, status, title, detail, NULL);
 }
 
 void web_status_page(http_request *req, http_reply *rep, const isms_status *st)
 {
-    web_error_page(req, rep, (unsigned)isms_err_http_status(st->code),
-                   isms_err_title(st->code), st->detail[0] ? st->detail : isms_err_title(st->code));
+    error_page(req, rep, (unsigned)isms_err_http_status(st->code), isms_err_title(st->code),
+               st->detail[0] ? st->detail : isms_err_title(st->code), st);
 }
 
 void web_not_found(http_request *req, http_reply *rep, const char *detail)

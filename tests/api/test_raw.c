@@ -69,7 +69,7 @@ static void check_one_of(int status, const int *allowed, int line)
 static int count_issues(void)
 {
     int status = exchange_text("GET /api/v1/context-issues?retired=include&limit=200 HTTP/1.1"
-                               "\r\nHost: x\r\nConnection: close\r\n\r\n");
+                               "\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
     assert_int_equal(status, 200);
     int n = 0;
     for (const char *p = ANSWER; (p = strstr(p, "\"kind\":\"context-issue\"")); p++)
@@ -81,7 +81,8 @@ static int group_setup(void **state)
 {
     (void)state;
     memset(&SRV, 0, sizeof(SRV));
-    const char *extra[] = {"--max-body", "4096", "--timeout", "2", NULL};
+    const char *extra[] = {"--max-body", "4096", "--timeout", "2",
+                           "--allowed-hosts", "isms.example.com,intranet", NULL};
     return server_start(&SRV, extra) ? 0 : -1;
 }
 
@@ -99,7 +100,43 @@ static void test_baseline(void **state)
     assert_int_equal(count_issues(), 0);
     /* HTTP/1.0 and bare LF line ends are still understood. */
     assert_int_equal(exchange_text("GET /healthz HTTP/1.0\r\n\r\n"), 200);
-    assert_int_equal(exchange_text("GET /healthz HTTP/1.1\nHost: x\n\n"), 200);
+    assert_int_equal(exchange_text("GET /healthz HTTP/1.1\nHost: 127.0.0.1\n\n"), 200);
+    check_alive();
+}
+
+/*
+ * A page on another site whose name was rebound to 127.0.0.1 sends its own
+ * name as Host: refused with 421 before any handler runs, nothing written.
+ */
+static void test_foreign_host_refused(void **state)
+{
+    (void)state;
+    static const char *const foreign[] = {"evil.example", "evil.example:8080",
+                                          "127.0.0.1.evil.example", "localhost.", "[::2]:80",
+                                          "LOCALHOST-x"};
+    for (size_t i = 0; i < sizeof(foreign) / sizeof(foreign[0]); i++) {
+        char req[512];
+        snprintf(req, sizeof(req),
+                 "POST /api/v1/context-issues HTTP/1.1\r\nHost: %s\r\n"
+                 "Content-Type: application/json\r\nContent-Length: 52\r\n\r\n"
+                 "{\"title\":\"x\",\"origin\":\"internal\",\"category\":\"legal\"}",
+                 foreign[i]);
+        assert_int_equal(exchange_text(req), 421);
+        assert_non_null(strstr(ANSWER, "allowed-hosts"));
+        snprintf(req, sizeof(req), "GET /context-issues HTTP/1.1\r\nHost: %s\r\n\r\n",
+                 foreign[i]);
+        assert_int_equal(exchange_text(req), 421);
+    }
+    assert_int_equal(count_issues(), 0);
+    /* The loopback names, in any case and with any port, are this server. */
+    static const char *const own[] = {"127.0.0.1",        "localhost:1", "LocalHost",
+                                      "[::1]:8080",       "intranet",
+                                      "ISMS.example.com:443"};
+    for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++) {
+        char req[256];
+        snprintf(req, sizeof(req), "GET /healthz HTTP/1.1\r\nHost: %s\r\n\r\n", own[i]);
+        assert_int_equal(exchange_text(req), 200);
+    }
     check_alive();
 }
 
@@ -107,13 +144,13 @@ static void test_bad_method_token(void **state)
 {
     (void)state;
     static const char *const requests[] = {
-        "G@T /healthz HTTP/1.1\r\nHost: x\r\n\r\n",
-        "GE(T /healthz HTTP/1.1\r\nHost: x\r\n\r\n",
-        "G\x01T /healthz HTTP/1.1\r\nHost: x\r\n\r\n",
-        "G\x7fT /healthz HTTP/1.1\r\nHost: x\r\n\r\n",
-        "GET\xc3\xa9 /healthz HTTP/1.1\r\nHost: x\r\n\r\n",
-        "\"GET\" /healthz HTTP/1.1\r\nHost: x\r\n\r\n",
-        "GET/healthz HTTP/1.1\r\nHost: x\r\n\r\n",
+        "G@T /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+        "GE(T /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+        "G\x01T /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+        "G\x7fT /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+        "GET\xc3\xa9 /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+        "\"GET\" /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+        "GET/healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
     };
     for (size_t i = 0; i < sizeof(requests) / sizeof(requests[0]); i++) {
         int status = exchange_text(requests[i]);
@@ -122,13 +159,13 @@ static void test_bad_method_token(void **state)
         check_alive();
     }
     /* A well-formed method that no route has: 405 (or 501), never served as GET. */
-    int status = exchange_text("BREW /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+    int status = exchange_text("BREW /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
     CHECK_ONE_OF(status, 405, 501);
     check_alive();
     /* A long but valid token. */
     char line[600];
     memset(line, 'A', 300);
-    snprintf(line + 300, sizeof(line) - 300, " /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+    snprintf(line + 300, sizeof(line) - 300, " /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
     CHECK_ONE_OF(exchange_text(line), 405, 501, 400);
     check_alive();
 }
@@ -138,7 +175,7 @@ static void test_broken_header_lines(void **state)
     (void)state;
     static const char *const requests[] = {
         "GET /healthz HTTP/1.1\r\nHost x\r\n\r\n",
-        "GET /healthz HTTP/1.1\r\nHost: x\r\nno colon at all\r\n\r\n",
+        "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nno colon at all\r\n\r\n",
     };
     for (size_t i = 0; i < sizeof(requests) / sizeof(requests[0]); i++) {
         int status = exchange_text(requests[i]);
@@ -148,23 +185,23 @@ static void test_broken_header_lines(void **state)
     /* Lines libmicrohttpd is lenient with (it ignores or folds them): refused or
      * harmless, never anything else. */
     static const char *const lenient[] = {
-        "GET /healthz HTTP/1.1\r\nHost: x\r\nBad Name: x\r\n\r\n",
-        "GET /healthz HTTP/1.1\r\nHost: x\r\n: empty name\r\n\r\n",
-        "GET /healthz HTTP/1.1\r\nHost: x\r\n  folded line\r\n\r\n",
-        "GET /healthz HTTP/1.1\r\n Host: x\r\n\r\n",
+        "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Name: x\r\n\r\n",
+        "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n: empty name\r\n\r\n",
+        "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n  folded line\r\n\r\n",
+        "GET /healthz HTTP/1.1\r\n Host: 127.0.0.1\r\n\r\n",
     };
     for (size_t i = 0; i < sizeof(lenient) / sizeof(lenient[0]); i++) {
         CHECK_ONE_OF(exchange_text(lenient[i]), 400, 200, 0);
         check_alive();
     }
     /* A NUL inside a header line. */
-    static const char nul[] = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-A: a\0b\r\n\r\n";
+    static const char nul[] = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-A: a\0b\r\n\r\n";
     CHECK_ONE_OF(exchange(nul, sizeof(nul) - 1), 400, 200, 0);
     check_alive();
     /* A header line longer than the header memory: 431 (or 400), never served. */
     char *big = malloc(80 * 1024);
     assert_non_null(big);
-    int n = snprintf(big, 80 * 1024, "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ");
+    int n = snprintf(big, 80 * 1024, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ");
     memset(big + n, 'a', 70 * 1024);
     n += 70 * 1024;
     memcpy(big + n, "\r\n\r\n", 4);
@@ -172,7 +209,7 @@ static void test_broken_header_lines(void **state)
     CHECK_ONE_OF(status, 431, 400, 413, 0);
     check_alive();
     /* Many small headers, together over 64 KiB. */
-    size_t used = (size_t)snprintf(big, 80 * 1024, "GET /healthz HTTP/1.1\r\nHost: x\r\n");
+    size_t used = (size_t)snprintf(big, 80 * 1024, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n");
     for (int i = 0; used < 70 * 1024; i++)
         used += (size_t)snprintf(big + used, 80 * 1024 - used, "X-H%d: %040d\r\n", i, i);
     memcpy(big + used, "\r\n", 2);
@@ -189,8 +226,8 @@ static void test_request_line_without_version(void **state)
         "GET /healthz\r\n\r\n",
         "GET\r\n\r\n",
         "GET /healthz HTTP/\r\n\r\n",
-        "GET /healthz HTTP\r\nHost: x\r\n\r\n",
-        "GET /healthz FTP/1.1\r\nHost: x\r\n\r\n",
+        "GET /healthz HTTP\r\nHost: 127.0.0.1\r\n\r\n",
+        "GET /healthz FTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
         "/healthz\r\n\r\n",
     };
     for (size_t i = 0; i < sizeof(requests) / sizeof(requests[0]); i++) {
@@ -198,7 +235,7 @@ static void test_request_line_without_version(void **state)
         CHECK_ONE_OF(status, 400, 505, 0);
         check_alive();
     }
-    CHECK_ONE_OF(exchange_text("GET /healthz HTTP/9.9\r\nHost: x\r\n\r\n"), 505, 400);
+    CHECK_ONE_OF(exchange_text("GET /healthz HTTP/9.9\r\nHost: 127.0.0.1\r\n\r\n"), 505, 400);
     check_alive();
 }
 
@@ -207,14 +244,14 @@ static void test_content_length_over_limit(void **state)
     (void)state;
     /* Refused from the header: no body is sent, the answer comes anyway. */
     static const char *const requests[] = {
-        "POST /api/v1/context-issues HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        "POST /api/v1/context-issues HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
         "Content-Length: 4097\r\n\r\n",
-        "POST /api/v1/context-issues HTTP/1.1\r\nHost: x\r\nContent-Length: 1073741824\r\n\r\n",
-        "PATCH /api/v1/context-issues/ISS-1 HTTP/1.1\r\nHost: x\r\nIf-Match: \"1\"\r\n"
+        "POST /api/v1/context-issues HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1073741824\r\n\r\n",
+        "PATCH /api/v1/context-issues/ISS-1 HTTP/1.1\r\nHost: 127.0.0.1\r\nIf-Match: \"1\"\r\n"
         "Content-Length: 100000\r\n\r\n",
-        "POST /api/v1/context-issues HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+        "POST /api/v1/context-issues HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: 100-continue\r\n"
         "Content-Length: 5000\r\n\r\n",
-        "POST /api/v1/context-issues HTTP/1.1\r\nHost: x\r\n"
+        "POST /api/v1/context-issues HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         "Content-Length: 99999999999999999999999\r\n\r\n",
     };
     for (size_t i = 0; i < sizeof(requests) / sizeof(requests[0]); i++) {
@@ -229,9 +266,9 @@ static void test_content_length_over_limit(void **state)
     assert_non_null(strstr(ANSWER, "\"type\":\"urn:isms:problem:too_big\""));
     /* Nonsense lengths. */
     static const char *const nonsense[] = {
-        "POST /api/v1/context-issues HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n",
-        "POST /api/v1/context-issues HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
-        "POST /api/v1/context-issues HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+        "POST /api/v1/context-issues HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: -1\r\n\r\n",
+        "POST /api/v1/context-issues HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: abc\r\n\r\n",
+        "POST /api/v1/context-issues HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5\r\n"
         "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
     };
     for (size_t i = 0; i < sizeof(nonsense) / sizeof(nonsense[0]); i++) {
@@ -241,7 +278,7 @@ static void test_content_length_over_limit(void **state)
     /* A chunked body, which has no length up front, is cut off at the limit too. */
     char *chunked = malloc(3 * (MAX_BODY + 16) + 256);
     assert_non_null(chunked);
-    size_t n = (size_t)sprintf(chunked, "POST /api/v1/context-issues HTTP/1.1\r\nHost: x\r\n"
+    size_t n = (size_t)sprintf(chunked, "POST /api/v1/context-issues HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                                         "Transfer-Encoding: chunked\r\n\r\n");
     for (int i = 0; i < 3; i++) {
         n += (size_t)sprintf(chunked + n, "%x\r\n", MAX_BODY);
@@ -290,10 +327,10 @@ static void test_closed_mid_request(void **state)
     static const char *const parts[] = {
         "GET /heal",
         "GET /healthz HTTP/1.1\r\nHo",
-        "GET /healthz HTTP/1.1\r\nHost: x\r\n",
-        "POST /api/v1/context-issues HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n",
+        "POST /api/v1/context-issues HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
         "Content-Length: 80\r\n\r\n{\"title\":\"half\",\"origin\":\"inte",
-        "POST /api/v1/context-issues HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+        "POST /api/v1/context-issues HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n"
         "10\r\n{\"title\":\"half\"",
     };
     for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
@@ -311,7 +348,7 @@ static void test_closed_mid_request(void **state)
     /* A connection reset (RST) in the middle of a body. */
     int fd = server_connect(&SRV);
     assert_true(fd >= 0);
-    static const char head[] = "POST /api/v1/context-issues HTTP/1.1\r\nHost: x\r\n"
+    static const char head[] = "POST /api/v1/context-issues HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                                "Content-Length: 1000\r\n\r\n{\"title\":";
     assert_true(server_send_all(fd, head, sizeof(head) - 1));
     server_sleep_ms(50);
@@ -343,8 +380,8 @@ static void test_pipelined_and_odd_but_valid(void **state)
     /* Two requests in one packet: two answers, in order (the second closes). */
     int fd = server_connect(&SRV);
     assert_true(fd >= 0);
-    static const char two[] = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
-                              "GET /api/v1/nothing HTTP/1.1\r\nHost: x\r\n"
+    static const char two[] = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                              "GET /api/v1/nothing HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                               "Connection: close\r\n\r\n";
     assert_true(server_send_all(fd, two, sizeof(two) - 1));
     size_t len = 0;
@@ -363,7 +400,7 @@ static void test_pipelined_and_odd_but_valid(void **state)
         print_error("pipelined answers:\n%s\n", ANSWER);
     assert_true(first && second && first < second);
     /* A chunked JSON body is read whole. */
-    assert_int_equal(exchange_text("POST /api/v1/context-issues HTTP/1.1\r\nHost: x\r\n"
+    assert_int_equal(exchange_text("POST /api/v1/context-issues HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                                    "Transfer-Encoding: chunked\r\n\r\n"
                                    "c\r\n{\"title\":\"ch\r\n"
                                    "2e\r\nunked\",\"origin\":\"internal\",\"category\":\"legal\"}"
@@ -379,9 +416,9 @@ static void test_log_injection(void **state)
 {
     (void)state;
     CHECK_ONE_OF(exchange_text("GET /x%0a2026-01-01T00:00:00.000Z forged-1 GET /admin 200 "
-                               "0.10ms HTTP/1.1\r\nHost: x\r\n\r\n"),
+                               "0.10ms HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"),
                  404);
-    CHECK_ONE_OF(exchange_text("GET /y%0d%1b[2J HTTP/1.1\r\nHost: x\r\n\r\n"), 404);
+    CHECK_ONE_OF(exchange_text("GET /y%0d%1b[2J HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"), 404);
     check_alive();
     assert_true(server_stderr_wait_for(&SRV, "GET /healthz 200", 5));
     server_sleep_ms(100);
@@ -413,6 +450,7 @@ int main(void)
     signal(SIGPIPE, SIG_IGN);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_baseline),
+        cmocka_unit_test(test_foreign_host_refused),
         cmocka_unit_test(test_bad_method_token),
         cmocka_unit_test(test_broken_header_lines),
         cmocka_unit_test(test_request_line_without_version),

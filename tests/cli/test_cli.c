@@ -553,6 +553,21 @@ static void test_unknown_command(void **state)
     ERR_HAS(f, "--frobnicate");
 }
 
+/* serve refuses bad option values before it opens anything. */
+static void test_serve_usage(void **state)
+{
+    fx *f = *state;
+    const char *bad_hosts[] = {"", "a b", "a,,b", "a,", "evil.example/x", "<x>"};
+    for (size_t i = 0; i < sizeof(bad_hosts) / sizeof(bad_hosts[0]); i++) {
+        RUN(f, 2, "--db", f->db, "serve", "--allowed-hosts", bad_hosts[i]);
+        ERR_HAS(f, "--allowed-hosts");
+    }
+    RUN(f, 2, "--db", f->db, "serve", "--max-body", "12");
+    ERR_HAS(f, "--max-body");
+    RUN(f, 0, "serve", "--help");
+    OUT_HAS(f, "--allowed-hosts NAMES");
+}
+
 /* The line of text that shows option `--NAME`. */
 static const char *option_line(fx *f, const char *text, const char *kebab)
 {
@@ -1817,6 +1832,7 @@ int main(void)
         T_DIR(test_help),
         T_DIR(test_no_arguments),
         T_DIR(test_unknown_command),
+        T_DB(test_serve_usage),
         T_DIR(test_kind_help),
         T_DIR(test_init),
         T_DIR(test_init_json_and_odd_paths),
