@@ -100,8 +100,9 @@ static void record_card(web_page *pg, const isms_record *r)
 }
 
 /* Action form for retire and delete: posts to /<plural>/<id>/<verb>. */
+/* confirm: the question app.js asks before sending (data-confirm), or NULL. */
 static void action_form_open(web_page *pg, const isms_record *r, const char *verb,
-                             const char *css)
+                             const char *css, const char *confirm)
 {
     strbuf *b = pg->b;
     strbuf url;
@@ -111,6 +112,8 @@ static void action_form_open(web_page *pg, const isms_record *r, const char *ver
     strbuf_puts(&url, verb);
     html_lit(b, "<form method=\"post\"");
     html_attr(b, "class", css);
+    if (confirm)
+        html_attr(b, "data-confirm", confirm);
     html_url_attr(b, "action", url.ptr);
     html_lit(b, " novalidate>\n<input type=\"hidden\" name=\"version\"");
     html_attr_int(b, "value", r->version);
@@ -145,7 +148,7 @@ static void retire_card(web_page *pg, const isms_record *r, const isms_status *e
         html_lit(b, "</ul>\n");
     }
     bool bad_reason = err && err->code == ISMS_EINVALID;
-    action_form_open(pg, r, "retire", "form");
+    action_form_open(pg, r, "retire", "form", NULL);
     html_lit_either(b, bad_reason, "<div class=\"field has-error\">", "<div class=\"field\">");
     html_lit(b, "<label for=\"f-reason\">Reason <span class=\"req\">required</span></label>"
                 "<p class=\"hint\" id=\"f-reason-hint\">Why the record no longer applies</p>");
@@ -173,7 +176,10 @@ static void delete_card(web_page *pg, const isms_record *r)
     html_lit(b, "<section class=\"card card-danger\">\n<h2>Delete</h2>\n<p class=\"hint\">"
                 "Records of this kind may be deleted while nothing refers to them. Deleting "
                 "cannot be undone.</p>\n");
-    action_form_open(pg, r, "delete", "form confirm");
+    char human[ISMS_HUMAN_ID_MAX], question[ISMS_HUMAN_ID_MAX + 48];
+    human_id_format(human, r->kind, r->id);
+    snprintf(question, sizeof(question), "Delete %s? This cannot be undone.", human);
+    action_form_open(pg, r, "delete", "form confirm", question);
     html_lit(b, "<div class=\"form-actions\"><button class=\"button danger\" type=\"submit\">"
                 "Delete</button></div>\n</form>\n</section>\n");
 }

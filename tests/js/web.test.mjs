@@ -240,7 +240,7 @@ async function createThroughForm(page, title) {
     assert.equal(await notice.count(), 1, "the detail page after creating shows one .notice.notice-ok");
     assert.match(await notice.innerText(), /^Created\b/, "the notice says the record was created");
     assert.equal(await page.locator("main h1").innerText(), title);
-    assert.match(await page.locator(".page-title .kicker").innerText(), new RegExp(`^${id} · Context issue$`));
+    assert.match(await page.locator(".page-title .kicker").textContent(), new RegExp(`^${id} · Context issue$`));
     const dd = (label) => page.locator("dl.fields > div", { has: page.locator(`dt:text-is("${label}")`) }).locator("dd");
     assert.equal(await dd("Internal or external").innerText(), "internal");
     assert.equal(await dd("Category").innerText(), "technological");

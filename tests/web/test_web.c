@@ -1362,6 +1362,50 @@ static void test_delete_not_for_issues(void **state)
     free(id);
 }
 
+/* A deletable kind: the form asks first (data-confirm), then the list names what went. */
+static void test_delete_process(void **state)
+{
+    (void)state;
+    char *id = api_create("processes", "{\"title\":\"Courier pick-up\",\"owner\":\"Ops\"}");
+    char page[128], path[160], question[128], want[160];
+    snprintf(page, sizeof(page), "/processes/%s", id);
+    snprintf(path, sizeof(path), "%s/delete", page);
+    snprintf(question, sizeof(question), "data-confirm=\"Delete %s? This cannot be undone.\"",
+             id);
+    resp r;
+    get(&r, page);
+    CHECK_HTML(&r, 200);
+    HAS(&r, "class=\"form confirm\"");
+    HAS(&r, question);
+    resp_free(&r);
+    /* A stale version is refused and nothing goes. */
+    FORM_REFUSED(&r, path, "version=7", 409);
+    resp_free(&r);
+    assert_int_equal(count_of("processes"), 1);
+    post_form(&r, path, "version=1");
+    CHECK_STATUS(&r, 303);
+    snprintf(want, sizeof(want), "/processes?done=deleted&record=%s", id);
+    assert_string_equal(r.location, want);
+    resp_free(&r);
+    get(&r, want);
+    CHECK_HTML(&r, 200);
+    char notice[96];
+    snprintf(notice, sizeof(notice), ">Deleted %s.</div>", id);
+    HAS(&r, notice);
+    resp_free(&r);
+    /* The notice echoes only an id of the list's kind, never other text from the URL. */
+    get(&r, "/processes?done=deleted&record=Your+account+is+locked");
+    CHECK_HTML(&r, 200);
+    HAS(&r, ">Deleted.</div>");
+    LACKS(&r, "locked");
+    resp_free(&r);
+    get(&r, page);
+    CHECK_HTML(&r, 404);
+    resp_free(&r);
+    assert_int_equal(count_of("processes"), 0);
+    free(id);
+}
+
 static void test_script_title_escaped(void **state)
 {
     (void)state;
@@ -1655,6 +1699,7 @@ int main(void)
         cmocka_unit_test(test_edit_stale_version),
         cmocka_unit_test(test_retire),
         cmocka_unit_test(test_delete_not_for_issues),
+        cmocka_unit_test(test_delete_process),
         cmocka_unit_test(test_script_title_escaped),
         cmocka_unit_test(test_stop),
     };
