@@ -506,6 +506,26 @@ static void today(char out[11])
     strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
+void html_timestamp(strbuf *b, const char *rfc3339)
+{
+    /* "2026-12-02T05:27:42.916Z": shown to the minute, the exact time kept for machines. */
+    size_t len = strlen(rfc3339);
+    bool shape = len >= 17 && rfc3339[10] == 'T' && rfc3339[len - 1] == 'Z';
+    html_lit(b, "<time");
+    html_attr(b, "datetime", rfc3339);
+    html_attr(b, "title", rfc3339);
+    html_lit(b, ">");
+    if (shape) {
+        html_textn(b, rfc3339, 10);
+        html_lit(b, " ");
+        html_textn(b, rfc3339 + 11, 5);
+        html_lit(b, " UTC");
+    } else {
+        html_text(b, rfc3339);
+    }
+    html_lit(b, "</time>");
+}
+
 void page_value(web_page *pg, const isms_field *f, const isms_value *v, bool in_table)
 {
     strbuf *b = pg->b;
@@ -558,11 +578,13 @@ void page_value(web_page *pg, const isms_field *f, const isms_value *v, bool in_
             html_lit(b, " <span class=\"badge badge-danger\">overdue</span>");
         return;
     }
+    case FT_DATETIME:
+        html_timestamp(b, v->s);
+        return;
     case FT_TEXT:
     case FT_LONGTEXT:
     case FT_INT:
     case FT_DECIMAL:
-    case FT_DATETIME:
     case FT_COUNT:
         break;
     }

@@ -85,6 +85,9 @@ int64_t page_count(web_page *pg, const store_query *q);
 /* A count from page_count: "12", "more than 1000", or "?" after a failure. */
 void html_count(strbuf *b, int64_t n);
 
+/* An RFC 3339 UTC time as <time datetime=…>2026-12-02 05:27 UTC</time>. */
+void html_timestamp(strbuf *b, const char *rfc3339);
+
 /* A whole error page (404, 400, 403, 409, ...) with a message. */
 void web_error_page(http_request *req, http_reply *rep, unsigned status, const char *title,
                     const char *detail);

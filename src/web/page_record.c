@@ -15,12 +15,16 @@
 
 enum { REFERRERS_SHOWN = 100 };
 
+/* A row of the record card: a plain value, or a time and who (by not NULL). */
 static void meta_row(strbuf *b, const char *label, const char *value, const char *by)
 {
     html_lit(b, "<div><dt>");
     html_text(b, label);
     html_lit(b, "</dt><dd>");
-    html_text(b, value);
+    if (by)
+        html_timestamp(b, value);
+    else
+        html_text(b, value);
     if (by) {
         html_lit(b, " <span class=\"muted\">by ");
         html_text(b, by);

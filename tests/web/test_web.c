@@ -1168,6 +1168,14 @@ static void test_detail_page(void **state)
     HAS(&r, "<input type=\"hidden\" name=\"version\" value=\"1\">");
     HAS(&r, "<li><a href=\"/context-issues\">Context issues</a></li>");
     LACKS(&r, "/delete\""); /* context issues are retired, never deleted */
+    /* Times to the minute for people, exact in the datetime attribute. */
+    char *created = between(r.body.p, "<dt>Created</dt><dd><time datetime=\"", "\"");
+    assert_non_null(created);
+    assert_int_equal(strlen(created), 24); /* 2026-12-02T05:27:42.916Z */
+    snprintf(want, sizeof(want), ">%.10s %.5s UTC</time> <span class=\"muted\">by api</span>",
+             created, created + 11);
+    HAS(&r, want);
+    free(created);
     resp_free(&r);
     /* The id of one kind is no record of another. */
     snprintf(path, sizeof(path), "/requirements/%s", id);
