@@ -1,32 +1,81 @@
-/* `isms init --db FILE [--org NAME]`: a new, empty ISMS. */
+/* `isms init --db FILE [--org NAME] [--admin NAME]`: a new, empty ISMS and its first administrator.
+ */
 #include <string.h>
 
 #include "cli/cli.h"
 #include "cli/output.h"
+#include "core/accounts.h"
 #include "core/value.h"
 
 enum { ORG_NAME_MAX = 200 };
 
-static isms_err write_org(store_txn *t, void *org, isms_status *st)
+typedef struct init_args {
+    const char *org;
+    store_user *admin; /* NULL: no user yet */
+} init_args;
+
+static isms_err do_init(store_txn *t, void *arg, isms_status *st)
 {
-    return store_setting_put(t, "organization", org, st);
+    init_args *a = arg;
+    isms_err e = a->org ? store_setting_put(t, "organization", a->org, st) : ISMS_OK;
+    if (e == ISMS_OK && a->admin)
+        e = store_user_insert(t, a->admin, st);
+    if (e == ISMS_OK && a->admin) {
+        store_auth_event ev = {"user_created", a->admin->name, a->admin->id, "cli", "isms init"};
+        e = store_auth_event_add(t, &ev, st);
+    }
+    return e;
 }
 
-static isms_err put_org(store *s, const char *actor, const char *org, isms_status *st)
+/* The first administrator, checked and hashed before any file exists. */
+static int admin_user(cli_ctx *c, const char *name, bool from_stdin, password_cost cost,
+                      store_user *u, char *hash)
 {
-    isms_write_ctx ctx;
-    write_ctx_init(&ctx, actor, "cli");
-    return store_write(s, &ctx, write_org, (void *)org, st);
+    isms_status st;
+    status_clear(&st);
+    char why[ISMS_REASON_MAX];
+    if (!account_name_ok(name, why, sizeof(why))) {
+        status_field(&st, "admin", "%s", why);
+        return cli_fail(c, &st);
+    }
+    const char *pw = cli_read_password(c, from_stdin, "Password for the administrator: ");
+    if (!pw)
+        return EXIT_USAGE;
+    if (!password_acceptable(pw, why, sizeof(why))) {
+        status_field(&st, "password", "%s", why);
+        return cli_fail(c, &st);
+    }
+    if (password_hash(cost, pw, hash, &st) != ISMS_OK)
+        return cli_fail(c, &st);
+    *u = (store_user){.name = name, .password_hash = hash, .roles = UR_ADMIN | UR_MANAGER};
+    return EXIT_OK;
 }
 
 int cmd_init(cli_ctx *c)
 {
     const char *org = args_value(&c->args, "org");
-    int rc = cli_check_unused(c);
+    const char *admin = args_value(&c->args, "admin");
+    store_user u;
+    char hash[PASSWORD_HASH_MAX];
+    init_args a = {org, NULL};
+    bool from_stdin = args_flag(&c->args, "password_stdin");
+    bool cost_given = args_value(&c->args, "hash_cost") != NULL;
+    password_cost cost;
+    int rc = cli_hash_cost(c, &cost);
     if (rc != EXIT_OK)
         return rc;
-    if (c->args.npos > 1)
-        return cli_usage(c, "unexpected argument '%s'", c->args.pos[1]);
+    if (!admin && (from_stdin || cost_given))
+        return cli_usage(c, "--password-stdin and --hash-cost go with --admin NAME");
+    /* Every option is checked first, so that a typo never asks for a password. */
+    rc = cli_check_unused(c);
+    if (rc == EXIT_OK && c->args.npos > 1)
+        rc = cli_usage(c, "unexpected argument '%s'", c->args.pos[1]);
+    if (rc == EXIT_OK && admin) {
+        rc = admin_user(c, admin, from_stdin, cost, &u, hash);
+        a.admin = &u;
+    }
+    if (rc != EXIT_OK)
+        return rc;
     isms_status st;
     status_clear(&st);
     size_t chars = 0;
@@ -38,19 +87,24 @@ int cmd_init(cli_ctx *c)
     rc = cli_open_store(c, true, &s);
     if (rc != EXIT_OK)
         return rc;
-    if (org && put_org(s, c->actor, org, &st) != ISMS_OK)
+    isms_write_ctx ctx;
+    write_ctx_init(&ctx, admin ? admin : "isms init", "cli");
+    if ((org || admin) && store_write(s, &ctx, do_init, &a, &st) != ISMS_OK)
         rc = cli_fail(c, &st);
     if (rc == EXIT_OK) {
         if (c->json) {
             /* json_string escapes the path (NULL when it is not UTF-8: then null). */
             json_t *path = json_string(c->db);
-            json_t *j = json_pack("{s:o,s:i}", "database", path ? path : json_null(),
-                                  "schema_version", store_schema_version(s));
+            json_t *j = json_pack("{s:o,s:i,s:s?}", "database", path ? path : json_null(),
+                                  "schema_version", store_schema_version(s), "admin", admin);
             print_json(c, j);
             json_decref(j);
-        } else
+        } else {
             fprintf(c->out, "Created a new ISMS in %s (schema version %d).\n", c->db,
                     store_schema_version(s));
+            if (admin)
+                fprintf(c->out, "Administrator: %s (roles admin, manager).\n", admin);
+        }
     }
     store_free(s);
     return rc;

@@ -75,7 +75,7 @@ static int in_transaction(cli_ctx *c, store *s, store_write_fn fn, void *arg)
     isms_status st;
     status_clear(&st);
     isms_write_ctx ctx;
-    write_ctx_init(&ctx, c->actor, "cli");
+    write_ctx_for(&ctx, &c->principal, "cli");
     return store_write(s, &ctx, fn, arg, &st) == ISMS_OK ? EXIT_OK : cli_fail(c, &st);
 }
 
@@ -389,6 +389,6 @@ int cmd_record(cli_ctx *c, const isms_kind *k, const char *verb)
         rc = verb_retire_or_delete(c, s, k, which == 4);
         break;
     }
-    store_free(s);
+    cli_close_store(c, s);
     return rc;
 }

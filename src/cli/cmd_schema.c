@@ -36,6 +36,6 @@ int cmd_schema(cli_ctx *c)
     }
     if (e == ISMS_OK)
         fputs(text, c->out);
-    store_free(s);
+    cli_close_store(c, s);
     return e == ISMS_OK ? EXIT_OK : cli_fail(c, &st);
 }

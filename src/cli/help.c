@@ -13,10 +13,13 @@ void help_main(cli_ctx *c)
           "  isms [--db FILE] [--as NAME] [--json] COMMAND [ARGS...]\n"
           "  isms [--db FILE] KIND VERB [ARGS...]\n\n"
           "Commands:\n"
-          "  init      create a new ISMS database (--db FILE [--org NAME])\n"
+          "  init      create a new ISMS database and its first administrator\n"
+          "            (--db FILE [--org NAME] --admin NAME [--password-stdin])\n"
           "  kinds     list the kinds of record, by clause of ISO/IEC 27001:2022\n"
           "  schema    print the database schema (--sql: the schema the registry implies)\n"
           "  serve     serve the web pages and the JSON API over HTTP (--listen 127.0.0.1:8080)\n"
+          "  user      users who may sign in: add, list, set, disable (isms user --help)\n"
+          "  token     API tokens: create, list, revoke (isms token --help)\n"
           "  help      this text\n\n"
           "Verbs on every kind of record:\n"
           "  list      list records: --sort [-]FIELD, --FIELD VALUE filters, --q TEXT,\n"
@@ -34,22 +37,31 @@ void help_main(cli_ctx *c)
     }
     fputs("\nOptions:\n"
           "  --db FILE      the ISMS database (or set ISMS_DB)\n"
-          "  --as NAME      who makes the change (default: ISMS_ACTOR, else the login name)\n"
+          "  --as NAME      the user who acts (default: ISMS_ACTOR, else the only administrator);\n"
+          "                 what they may do depends on their roles (docs/SECURITY.md)\n"
           "  --json         machine-readable output; errors as JSON on stderr\n"
           "  --help         help on any command or kind: isms KIND --help, isms KIND VERB --help\n"
           "  --version      print the version\n\n"
-          "Exit codes: 0 done, 1 refused (the message names the field), 2 wrong usage,\n"
-          "3 the database failed.\n",
+          "Exit codes: 0 done, 1 refused (the message names the field, or the role needed),\n"
+          "2 wrong usage, 3 the database failed.\n",
           o);
 }
 
 void help_init(cli_ctx *c)
 {
-    fputs("Usage: isms init --db FILE [--org NAME]\n\n"
-          "Create a new ISMS in FILE (a SQLite database, created by this command).\n"
-          "Refuses a file that already holds an ISMS or any other data.\n\n"
-          "  --org NAME   the organization's name (at most 200 characters)\n",
-          c->out);
+    fputs(
+        "Usage: isms init --db FILE [--org NAME] [--admin NAME [--password-stdin]\n"
+        "                 [--hash-cost COST]]\n\n"
+        "Create a new ISMS in FILE (a SQLite database, created by this command).\n"
+        "Refuses a file that already holds an ISMS or any other data.\n\n"
+        "  --org NAME          the organization's name (at most 200 characters)\n"
+        "  --admin NAME        create the first user, with the roles admin and manager;\n"
+        "                      asks for the password twice without echo\n"
+        "  --password-stdin    read the password from the first line of stdin instead\n"
+        "  --hash-cost COST    interactive (default), moderate, or test (cheapest: tests only)\n\n"
+        "Without --admin the ISMS has no user; create the first administrator later with\n"
+        "`isms user add NAME --role admin,manager`.\n",
+        c->out);
 }
 
 void help_kinds(cli_ctx *c)
@@ -74,13 +86,27 @@ void help_serve(cli_ctx *c)
 {
     http_limits d = http_limits_default();
     fprintf(c->out,
-            "Usage: isms serve --db FILE [--listen HOST:PORT] [LIMITS]\n\n"
+            "Usage: isms serve --db FILE [--listen HOST:PORT] [SESSIONS] [LIMITS]\n\n"
             "Serve the web pages (/), the JSON API (/api/v1/...) and /healthz over HTTP until\n"
             "SIGINT or SIGTERM;\n"
             "then stop accepting, let requests in progress finish, and close the database.\n"
-            "Until user accounts exist, only loopback addresses are accepted.\n\n"
-            "  --listen HOST:PORT     address to listen on (default 127.0.0.1:8080; port 0 picks\n"
-            "                         a free one, printed on start)\n"
+            "Every page and /api/v1 route needs a signed-in user (web) or an API token\n"
+            "(Authorization: Bearer TOKEN); /healthz is open. Put TLS in front of it (a reverse\n"
+            "proxy) when it listens beyond this machine, and pass --behind-tls.\n\n"
+            "  --listen HOST:PORT     address to listen on (default 127.0.0.1:8080; 0.0.0.0:8080\n"
+            "                         or [::]:8080 for every interface; port 0 picks a free one,\n"
+            "                         printed on start)\n\n"
+            "Sessions and sign-in:\n"
+            "  --session-idle MINUTES a session unused this long ends (default 30; 90s: seconds)\n"
+            "  --session-max HOURS    a session ends this long after sign-in (default 12; or 90s)\n"
+            "  --behind-tls           the server is reached over HTTPS: cookies get Secure\n"
+            "  --hash-cost COST       cost of passwords set on the web pages: interactive\n"
+            "                         (default), moderate, or test (cheapest: tests only)\n"
+            "  --login-delay-after N  failed sign-ins (per name or address, 15 minutes) before\n"
+            "                         each attempt waits 1, 2, 4 ... 16 s (default 5)\n"
+            "  --login-lockout-after N  failed sign-ins that lock the name or address for 15\n"
+            "                         minutes (default 10)\n\n"
+            "Limits:\n"
             "  --max-body BYTES       largest request body (default %zu); more is 413\n"
             "  --max-url BYTES        longest path and query (default %zu); more is 414\n"
             "  --header-memory BYTES  memory per connection for the request line and headers\n"
@@ -96,8 +122,8 @@ void help_serve(cli_ctx *c)
             "                         others get 421, which stops DNS-rebinding pages\n\n"
             "An access log line per request goes to stderr: time, request id, method, path,\n"
             "status, duration. Bodies and query strings are never logged.\n",
-            d.max_body, d.max_url, d.header_memory, d.max_connections, d.per_client,
-            d.timeout_s, d.thread_pool);
+            d.max_body, d.max_url, d.header_memory, d.max_connections, d.per_client, d.timeout_s,
+            d.thread_pool);
 }
 
 static void field_line(cli_ctx *c, const isms_field *f)
@@ -234,4 +260,52 @@ bool help_verb(cli_ctx *c, const isms_kind *k, const char *verb)
         return true;
     }
     return false;
+}
+
+void help_user(cli_ctx *c, const char *verb)
+{
+    (void)verb;
+    fputs("Usage:\n"
+          "  isms user add NAME --role ROLE[,ROLE...] [--person ID] [--password-stdin]\n"
+          "  isms user list [--json]\n"
+          "  isms user set NAME [--role ROLES] [--person ID] [--password-stdin] [--enable]\n"
+          "  isms user disable NAME\n\n"
+          "Users sign in to the web pages and own API tokens. A user may hold several roles:\n"
+          "  admin        users and settings\n"
+          "  manager      the ISMS manager: everything in the ISMS\n"
+          "  contributor  creates records; changes those it created (or whose owner is its\n"
+          "               person, once records have person owners)\n"
+          "  auditor      reads everything\n"
+          "  viewer       reads\n\n"
+          "  --role ROLES       roles, separated by commas (set: replaces them all)\n"
+          "  --person ID        the person record the user is (PER-3); \"\" clears it\n"
+          "  --password-stdin   read the password from the first line of stdin; without it add\n"
+          "                     asks twice on the terminal, without echo\n"
+          "  --hash-cost COST   interactive (default), moderate or test (tests only)\n"
+          "  --enable           set: let a disabled user sign in again\n\n"
+          "add, list, disable and changes of roles, persons or other users' passwords need the\n"
+          "admin role; anyone may set their own password. A new password or disabling a user\n"
+          "ends every session of theirs; a disabled user's records and history stay. The last\n"
+          "enabled administrator cannot lose the role or be disabled.\n",
+          c->out);
+}
+
+void help_token(cli_ctx *c, const char *verb)
+{
+    (void)verb;
+    fputs("Usage:\n"
+          "  isms token create [--user NAME] [--role ROLE] [--expires DATE] [--label TEXT]\n"
+          "  isms token list [--user NAME | --all] [--json]\n"
+          "  isms token revoke ID\n\n"
+          "API tokens authenticate scripts: `Authorization: Bearer TOKEN`. create prints the\n"
+          "token alone on stdout; it is shown once and the database keeps only its SHA-256.\n\n"
+          "  --user NAME     the token's owner (default: the acting user; others need admin)\n"
+          "  --role ROLE     what the token may do: one of the owner's roles, or viewer\n"
+          "                  (default: the owner's roles, whatever they are when it is used)\n"
+          "  --expires DATE  it stops working at 00:00 UTC on DATE (YYYY-MM-DD), or at a time\n"
+          "                  (YYYY-MM-DDTHH:MM:SSZ); default: never\n"
+          "  --label TEXT    what it is for (at most 100 characters)\n"
+          "  --all           list: every user's tokens (admin)\n\n"
+          "list shows each token's owner, role, expiry and last use (to the minute).\n",
+          c->out);
 }

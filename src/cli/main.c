@@ -2,7 +2,6 @@
  * isms: the command-line face. `isms COMMAND ...` or `isms KIND VERB ...`,
  * where KIND is any kind of record in the registry.
  */
-#include <pwd.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,8 +16,9 @@
 #endif
 
 /* Options that never take a value, in every command. */
-static const char *const flag_options[] = {"json", "help", "all", "retired", "version", "sql",
-                                           NULL};
+static const char *const flag_options[] = {
+    "json", "help",           "all",        "retired", "version",
+    "sql",  "password_stdin", "behind_tls", "enable",  NULL};
 
 int cli_usage(cli_ctx *c, const char *fmt, ...)
 {
@@ -52,28 +52,11 @@ int cli_check_unused(cli_ctx *c)
     return o ? cli_usage(c, "unknown or unexpected option %s", o->shown) : EXIT_OK;
 }
 
-int cli_open_store(cli_ctx *c, bool create, store **out)
-{
-    if (!c->db || !c->db[0])
-        return cli_usage(c, "no database: give --db FILE or set ISMS_DB");
-    isms_status st;
-    store_options opt = {.pool_size = 1, .create = create};
-    if (store_open(out, c->reg, c->db, &opt, &st) != ISMS_OK)
-        return cli_fail(c, &st);
-    return EXIT_OK;
-}
-
-/* The acting user: --as, then ISMS_ACTOR, then the login name. */
+/* The user to act as: --as, then ISMS_ACTOR; NULL for the default (the only admin). */
 static const char *resolve_actor(cli_ctx *c)
 {
     const char *a = args_value(&c->args, "as");
-    if (!a)
-        a = getenv("ISMS_ACTOR");
-    if (!a) {
-        struct passwd *pw = getpwuid(getuid());
-        a = pw ? pw->pw_name : "unknown";
-    }
-    return a;
+    return a ? a : getenv("ISMS_ACTOR");
 }
 
 static bool actor_ok(const char *a)
@@ -90,6 +73,13 @@ static bool actor_ok(const char *a)
 static int run_command(cli_ctx *c, const char *cmd)
 {
     bool help = args_flag(&c->args, "help");
+    const char *verb = c->args.npos > 1 ? c->args.pos[1] : NULL;
+    const isms_kind *k = registry_kind(c->reg, cmd);
+    if (!help) {
+        int rc = cli_authorize(c, cmd, verb, k != NULL);
+        if (rc != EXIT_OK)
+            return rc;
+    }
     if (strcmp(cmd, "init") == 0)
         return help ? (help_init(c), EXIT_OK) : cmd_init(c);
     if (strcmp(cmd, "kinds") == 0)
@@ -98,14 +88,16 @@ static int run_command(cli_ctx *c, const char *cmd)
         return help ? (help_schema(c), EXIT_OK) : cmd_schema(c);
     if (strcmp(cmd, "serve") == 0)
         return help ? (help_serve(c), EXIT_OK) : cmd_serve(c);
+    if (strcmp(cmd, "user") == 0)
+        return help ? (help_user(c, verb), EXIT_OK) : cmd_user(c, verb);
+    if (strcmp(cmd, "token") == 0)
+        return help ? (help_token(c, verb), EXIT_OK) : cmd_token(c, verb);
     if (strcmp(cmd, "help") == 0) {
         help_main(c);
         return EXIT_OK;
     }
-    const isms_kind *k = registry_kind(c->reg, cmd);
     if (!k)
         return cli_usage(c, "unknown command '%s'", cmd);
-    const char *verb = c->args.npos > 1 ? c->args.pos[1] : NULL;
     if (help || !verb) {
         if (!verb || !help_verb(c, k, verb))
             help_kind(c, k);
@@ -135,8 +127,8 @@ int main(int argc, char **argv)
     c.db = args_value(&c.args, "db");
     if (!c.db)
         c.db = getenv("ISMS_DB");
-    c.actor = resolve_actor(&c);
-    if (!actor_ok(c.actor)) {
+    c.as = resolve_actor(&c);
+    if (c.as && !actor_ok(c.as)) {
         rc = cli_usage(&c, "--as: a user name is 1 to %d characters without control "
                            "characters", ISMS_ACTOR_MAX);
         goto out;
@@ -149,6 +141,8 @@ int main(int argc, char **argv)
     }
     rc = run_command(&c, c.args.pos[0]);
 out:
+    if (c.store)
+        store_free(c.store);
     arena_dispose(&c.arena);
     if (fflush(stdout) != 0 && rc == EXIT_OK)
         rc = EXIT_USER;

@@ -6,6 +6,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "core/roles.h"
 #include "core/value.h"
 
 isms_record *record_new(arena *a, const isms_kind *k)
@@ -108,10 +109,16 @@ bool human_id_parse_any(const isms_registry *reg, const char *text, const isms_k
 
 void clock_now_rfc3339(char buf[32])
 {
+    clock_rfc3339_from_now(buf, 0);
+}
+
+void clock_rfc3339_from_now(char buf[32], int64_t offset_s)
+{
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
+    time_t t = ts.tv_sec + (time_t)offset_s;
     struct tm tm;
-    gmtime_r(&ts.tv_sec, &tm);
+    gmtime_r(&t, &tm);
     size_t n = strftime(buf, 32, "%Y-%m-%dT%H:%M:%S", &tm);
     snprintf(buf + n, 32 - n, ".%03ldZ", ts.tv_nsec / 1000000L);
 }
@@ -120,5 +127,12 @@ void write_ctx_init(isms_write_ctx *ctx, const char *actor, const char *channel)
 {
     ctx->actor = actor;
     ctx->channel = channel;
+    ctx->principal = NULL;
     clock_now_rfc3339(ctx->now);
+}
+
+void write_ctx_for(isms_write_ctx *ctx, const isms_principal *p, const char *channel)
+{
+    write_ctx_init(ctx, p->name, channel);
+    ctx->principal = p;
 }

@@ -36,11 +36,19 @@ struct isms_record {
     isms_value *values;         /* kind->nfields entries */
 };
 
+typedef struct isms_principal isms_principal; /* core/roles.h */
+
 /* Who makes a change, and when: given to every write. */
 typedef struct isms_write_ctx {
-    const char *actor;   /* user name (or OS user before accounts exist) */
+    const char *actor;   /* the user's name */
     const char *channel; /* "cli", "api", "web", "import" */
     char now[32];        /* RFC 3339 UTC with milliseconds, taken once per write */
+    /*
+     * The authenticated user whose permissions the record operations check
+     * (a contributor changes only their own records), or NULL for writes the
+     * program makes itself (seeding, tests of the core).
+     */
+    const isms_principal *principal;
 } isms_write_ctx;
 
 enum { ISMS_ACTOR_MAX = 64, ISMS_REASON_TEXT_MAX = 1000 };
@@ -73,6 +81,13 @@ bool human_id_parse_any(const isms_registry *reg, const char *text, const isms_k
 /* The current time, RFC 3339 UTC with milliseconds, into buf (32 bytes). */
 void clock_now_rfc3339(char buf[32]);
 
+/* The time offset_s seconds from now (negative: in the past), as clock_now_rfc3339. */
+void clock_rfc3339_from_now(char buf[32], int64_t offset_s);
+
+/* A write context without a principal (no permission checks in the record layer). */
 void write_ctx_init(isms_write_ctx *ctx, const char *actor, const char *channel);
+
+/* A write context for an authenticated user: the actor is their name; p must outlive ctx. */
+void write_ctx_for(isms_write_ctx *ctx, const isms_principal *p, const char *channel);
 
 #endif

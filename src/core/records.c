@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/roles.h"
 #include "core/validate.h"
 #include "core/value.h"
 
@@ -80,6 +81,21 @@ static isms_err supersede(store_txn *t, const isms_record *rec, arena *a, isms_s
     return e;
 }
 
+/* Whether the transaction's principal may change rec (core/roles.h decides). */
+static isms_err check_may_change(store_txn *t, const isms_record *rec, isms_status *st)
+{
+    const isms_principal *p = store_txn_ctx(t)->principal;
+    char why[ISMS_REASON_MAX * 2];
+    if (!p)
+        return ISMS_OK;
+    if (!roles_permit(p, PERM_WRITE))
+        return status_fail(st, ISMS_EFORBIDDEN, "changing records needs %s",
+                           permission_holders(PERM_WRITE));
+    if (rec && !roles_may_change(p, rec, why, sizeof(why)))
+        return status_fail(st, ISMS_EFORBIDDEN, "%s", why);
+    return ISMS_OK;
+}
+
 /* The store points bookkeeping at the write context; the record outlives it. */
 static void own_bookkeeping(isms_record *rec, arena *a)
 {
@@ -92,6 +108,8 @@ static void own_bookkeeping(isms_record *rec, arena *a)
 isms_err records_create(store_txn *t, isms_record *rec, arena *a, isms_status *st)
 {
     const isms_kind *k = rec->kind;
+    if (check_may_change(t, NULL, st) != ISMS_OK)
+        return st->code;
     for (size_t i = 0; i < k->nfields; i++)
         reject_derived_input(&k->fields[i], &rec->values[i], st);
     if (st->code != ISMS_OK)
@@ -117,6 +135,8 @@ static isms_err load_current(store_txn *t, const isms_kind *k, int64_t id, int64
                              arena *a, isms_record **out, isms_status *st)
 {
     isms_err e = store_get(store_txn_conn(t), k, id, a, out, st);
+    if (e == ISMS_OK)
+        e = check_may_change(t, *out, st);
     if (e != ISMS_OK)
         return e;
     char hid[ISMS_HUMAN_ID_MAX];

@@ -160,7 +160,7 @@ static bool in_transaction(http_request *req, http_reply *rep, store_write_fn fn
     isms_status st;
     status_clear(&st);
     isms_write_ctx ctx;
-    write_ctx_init(&ctx, "api", "api");
+    write_ctx_for(&ctx, &req->principal, "api");
     if (store_write(req->store, &ctx, fn, arg, &st) == ISMS_OK)
         return true;
     reply_problem(rep, &st);

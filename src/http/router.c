@@ -4,13 +4,16 @@
 #include <string.h>
 
 #include "http/api.h"
+#include "http/auth.h"
 #include "http/openapi.h"
+#include "web/html.h"
 #include "web/page.h"
 #include "web/web.h"
 
+/* Every route declares its permission (core/roles.h); router_dispatch enforces it. */
 static const http_route routes[] = {
     {"GET", "/healthz", api_health, PERM_OPEN},
-    {"GET", "/api/v1/openapi.json", api_openapi, PERM_OPEN},
+    {"GET", "/api/v1/openapi.json", api_openapi, PERM_SELF},
     {"GET", "/api/v1/{kind}", api_list, PERM_READ},
     {"POST", "/api/v1/{kind}", api_create, PERM_WRITE},
     {"GET", "/api/v1/{kind}/{id}", api_get, PERM_READ},
@@ -20,6 +23,22 @@ static const http_route routes[] = {
     /* Web pages (docs/WEB.md). "new" comes before {id}, which it would also match. */
     {"GET", "/", web_home, PERM_READ},
     {"GET", "/static/{file}", web_static, PERM_OPEN},
+    /* Accounts (docs/WEB.md): before {kind}, which would match them too. */
+    {"GET", "/login", web_login_form, PERM_OPEN},
+    {"POST", "/login", web_login, PERM_OPEN},
+    {"POST", "/logout", web_logout, PERM_SELF},
+    {"GET", "/account", web_account, PERM_SELF},
+    {"POST", "/account/password", web_account_password, PERM_SELF},
+    {"POST", "/account/tokens", web_account_token_create, PERM_SELF},
+    {"POST", "/account/tokens/{id}/revoke", web_account_token_revoke, PERM_SELF},
+    {"GET", "/users", web_users, PERM_ADMIN},
+    {"POST", "/users", web_user_create, PERM_ADMIN},
+    {"GET", "/users/{user}", web_user, PERM_ADMIN},
+    {"POST", "/users/{user}/roles", web_user_roles, PERM_ADMIN},
+    {"POST", "/users/{user}/password", web_user_password, PERM_ADMIN},
+    {"POST", "/users/{user}/disable", web_user_disable, PERM_ADMIN},
+    {"POST", "/users/{user}/enable", web_user_enable, PERM_ADMIN},
+    {"POST", "/users/{user}/tokens/{id}/revoke", web_user_token_revoke, PERM_ADMIN},
     {"GET", "/clauses/{clause}", web_clause, PERM_READ},
     {"GET", "/{kind}", web_list, PERM_READ},
     {"POST", "/{kind}", web_create, PERM_WRITE},
@@ -95,14 +114,6 @@ static bool match(const char *pattern, http_request *req, bool *unknown_kind)
     }
 }
 
-/* Until accounts exist every caller may do everything (loopback only, see server.c). */
-static bool permitted(const http_request *req, http_permission perm)
-{
-    (void)req;
-    (void)perm;
-    return true;
-}
-
 /* Whether path is prefix itself or below it ("/api", "/api/x"; not "/apis"). */
 static bool path_under(const char *path, const char *prefix)
 {
@@ -110,7 +121,110 @@ static bool path_under(const char *path, const char *prefix)
     return strncmp(path, prefix, n) == 0 && (path[n] == '\0' || path[n] == '/');
 }
 
+bool router_path_is_api(const char *path)
+{
+    return path_under(path, "/api") || path_under(path, "/healthz");
+}
+
+static bool state_changing(const char *method)
+{
+    return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0;
+}
+
+/* Nobody (or an invalid token or session) asked: 401 for the API, the login page for pages. */
+static void refuse_anonymous(http_request *req, http_reply *rep)
+{
+    if (router_path_is_api(req->path)) {
+        reply_problem_status(rep, 401, "unauthorized", "Unauthorized",
+                             req->credentials_refused
+                                 ? "the token or session is not valid: expired, revoked, "
+                                   "unknown, or its user is disabled"
+                                 : "authenticate: send Authorization: Bearer TOKEN "
+                                   "(isms token create) or a session cookie");
+        reply_header_set(rep, "WWW-Authenticate", "Bearer realm=\"isms\"%s",
+                         req->credentials_refused ? ", error=\"invalid_token\"" : "");
+        return;
+    }
+    /* Back to this page after signing in: its path and query, as a local path. */
+    strbuf next, url;
+    strbuf_init(&next, 8192);
+    strbuf_init(&url, 16384);
+    strbuf_puts(&next, req->path);
+    for (size_t i = 0; i < req->nparams; i++) {
+        strbuf_putc(&next, i ? '&' : '?');
+        url_encode_component(&next, req->param_keys[i]);
+        strbuf_putc(&next, '=');
+        url_encode_component(&next, req->param_values[i]);
+    }
+    strbuf_puts(&url, "/login?next=");
+    url_encode_component(&url, strbuf_ok(&next) && next.len < 1024 ? next.ptr : "/");
+    if (req->credentials_refused)
+        strbuf_puts(&url, "&expired=1");
+    reply_redirect(rep, url.ptr);
+    strbuf_dispose(&next);
+    strbuf_dispose(&url);
+}
+
+/* Signed in, but without the permission: 403, saying what is needed. */
+static void refuse_forbidden(http_request *req, http_reply *rep, http_permission perm)
+{
+    char roles[ROLES_TEXT_MAX], detail[512];
+    roles_format(req->principal.roles, roles, sizeof(roles));
+    snprintf(detail, sizeof(detail), "This needs %s. You are signed in as %s, with the role%s: %s.",
+             permission_holders(perm), req->principal.name, strchr(roles, ',') ? "s" : "", roles);
+    if (router_path_is_api(req->path))
+        reply_problem_status(rep, 403, "forbidden", "Forbidden", detail);
+    else
+        web_error_page(req, rep, 403, "Not allowed", detail);
+}
+
+static void refuse_csrf(http_request *req, http_reply *rep)
+{
+    if (router_path_is_api(req->path))
+        reply_problem_status(rep, 403, "csrf", "Forbidden",
+                             "a change made with a session cookie needs the session's CSRF "
+                             "token in the X-CSRF-Token header (or use a bearer token)");
+    else
+        web_error_page(req, rep, 403, "Form expired",
+                       "This form does not carry the token of your session: it is older than "
+                       "your session, or it came from another site. Open the page again and "
+                       "repeat the change.");
+}
+
+/* The route's permission, enforced: the one place (besides the record layer's ownership check). */
+static void run_route(const http_route *r, http_request *req, http_reply *rep)
+{
+    if (!roles_permit(&req->principal, r->permission)) {
+        if (r->permission == PERM_UNSET)
+            reply_problem_status(rep, 403, "forbidden", "Forbidden",
+                                 "this route declares no permission");
+        else if (req->principal.user_id == 0)
+            refuse_anonymous(req, rep);
+        else
+            refuse_forbidden(req, rep, r->permission);
+        return;
+    }
+    if (r->permission != PERM_OPEN && state_changing(req->method) &&
+        req->principal.via == AUTH_SESSION && !auth_csrf_ok(req)) {
+        refuse_csrf(req, rep);
+        return;
+    }
+    r->handler(req, rep);
+}
+
+static void dispatch(http_request *req, http_reply *rep, bool authenticate);
+
 void router_dispatch(http_request *req, http_reply *rep)
+{
+    dispatch(req, rep, true);
+}
+
+void router_dispatch_as(http_request *req, http_reply *rep)
+{
+    dispatch(req, rep, false);
+}
+
+static void dispatch(http_request *req, http_reply *rep, bool authenticate)
 {
     char allow[64] = "";
     bool unknown_kind = false;
@@ -130,16 +244,24 @@ void router_dispatch(http_request *req, http_reply *rep)
             }
             continue;
         }
-        if (!permitted(req, r->permission)) {
-            reply_problem_status(rep, 403, "forbidden", "Forbidden",
-                                 "you may not do this");
-            return;
+        if (authenticate && r->permission != PERM_OPEN) {
+            isms_status st;
+            status_clear(&st);
+            if (auth_identify(req, &st) != ISMS_OK) {
+                if (router_path_is_api(req->path))
+                    reply_problem(rep, &st);
+                else
+                    web_status_page(req, rep, &st);
+                if (st.code == ISMS_EBUSY)
+                    reply_header_set(rep, "Retry-After", "1");
+                return;
+            }
         }
-        r->handler(req, rep);
+        run_route(r, req, rep);
         return;
     }
     /* Outside the API a person is reading: answer with a page. */
-    bool page = !path_under(req->path, "/api") && !path_under(req->path, "/healthz");
+    bool page = !router_path_is_api(req->path);
     if (allow[0] && page) {
         web_error_page(req, rep, 405, "Method not allowed",
                        "This page does not accept that kind of request.");

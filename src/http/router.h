@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "core/registry.h"
+#include "core/roles.h"
 #include "http/reply.h"
 #include "store/store.h"
 #include "util/arena.h"
@@ -21,18 +22,16 @@ enum { REQUEST_MAX_PARAMS = 64 };
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "                \
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
-
 /*
- * What a route needs of the caller. Accounts do not exist yet, so every
- * caller holds every permission and the server listens on loopback only;
- * the column is declared now so that enforcement lands in one place
- * (router_dispatch) with the accounts.
+ * What a route needs of the caller: the permissions of core/roles.h
+ * (PERM_OPEN, PERM_SELF, PERM_READ, PERM_WRITE, PERM_ADMIN). Every route
+ * declares one; router_dispatch authenticates the request once and
+ * enforces it there, and nowhere else. PERM_UNSET (a route that forgot its
+ * permission) is refused, and the route x role test fails on it.
  */
-typedef enum http_permission {
-    PERM_OPEN,  /* anyone: health checks */
-    PERM_READ,  /* read ISMS records */
-    PERM_WRITE, /* create, change, retire, delete records */
-} http_permission;
+typedef isms_permission http_permission;
+
+struct auth_config;
 
 typedef struct http_request {
     const char *method;
@@ -48,10 +47,25 @@ typedef struct http_request {
     const char *origin;      /* Origin, Host and Sec-Fetch-Site: cross-site form posts */
     const char *host;
     const char *sec_fetch_site;
+    const char *cookie;        /* the Cookie header, or NULL */
+    const char *authorization; /* the Authorization header, or NULL */
+    const char *csrf_header;   /* the X-CSRF-Token header, or NULL */
+    const char *client;        /* the client's address ("127.0.0.1"), or NULL */
     const char *request_id;
     arena *arena;            /* freed when the request completes */
     store *store;
     const isms_registry *reg;
+    const struct auth_config *auth; /* sessions, cookies, throttling (http/auth.h) */
+    /*
+     * Who is asking, filled by router_dispatch (http/auth.c) before the
+     * handler runs: anonymous, a session or an API token. A caller that
+     * builds requests itself (the fuzz target) may fill it and call
+     * router_dispatch_as instead.
+     */
+    isms_principal principal;
+    const char *session_hash; /* the session's token hash (logout), or NULL */
+    const char *session_csrf; /* the session's CSRF token for forms, or NULL */
+    bool credentials_refused; /* a token or cookie was sent but is not valid (any more) */
     /* Filled by the router from the pattern. */
     const isms_kind *kind;
     const char *id_text;
@@ -70,7 +84,19 @@ typedef struct http_route {
 /* Every route of the server. */
 const http_route *router_routes(size_t *n);
 
-/* Find the route, check its permission, run its handler; 404 and 405 otherwise. */
+/*
+ * Find the route, authenticate the request (session cookie or bearer
+ * token), check the route's permission and, for a state-changing request
+ * made with a session, its CSRF token; then run its handler. 404 and 405
+ * otherwise; 401 (API) or a redirect to /login (pages) for anonymous
+ * callers, 403 for callers without the permission.
+ */
 void router_dispatch(http_request *req, http_reply *rep);
+
+/* As router_dispatch, with req->principal already filled by the caller (no authentication). */
+void router_dispatch_as(http_request *req, http_reply *rep);
+
+/* Whether a path is under /api (or /healthz): answered with problem+json, not pages. */
+bool router_path_is_api(const char *path);
 
 #endif

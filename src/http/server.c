@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/record.h"
+#include "http/auth.h"
 #include "http/router.h"
 #include "util/die.h"
 
@@ -21,6 +22,7 @@ struct http_server {
     struct MHD_Daemon *daemon;
     store *store;
     http_limits limits;
+    auth_config auth;
     FILE *log;
     unsigned port;
     atomic_uint active;         /* requests between first callback and completion */
@@ -210,6 +212,18 @@ static enum MHD_Result dispatch(http_server *srv, struct MHD_Connection *conn,
     if (rs->too_big)
         return send_problem(conn, rs, 413, "too_big", "Too big",
                             "the request body is larger than the limit");
+    char client[INET6_ADDRSTRLEN] = "";
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (ci && ci->client_addr) {
+        const struct sockaddr *sa = ci->client_addr;
+        if (sa->sa_family == AF_INET)
+            inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, client,
+                      sizeof(client));
+        else if (sa->sa_family == AF_INET6)
+            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, client,
+                      sizeof(client));
+    }
     http_request req = {
         .method = method,
         .path = url,
@@ -221,10 +235,15 @@ static enum MHD_Result dispatch(http_server *srv, struct MHD_Connection *conn,
         .origin = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Origin"),
         .host = host,
         .sec_fetch_site = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Sec-Fetch-Site"),
+        .cookie = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Cookie"),
+        .authorization = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization"),
+        .csrf_header = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-CSRF-Token"),
+        .client = client[0] ? client : NULL,
         .request_id = rs->id,
         .arena = &rs->arena,
         .store = srv->store,
         .reg = store_registry(srv->store),
+        .auth = &srv->auth,
     };
     param_list pl = {.req = &req, .a = &rs->arena};
     MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_param, &pl);
@@ -306,7 +325,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **ctx,
     atomic_fetch_sub(&srv->active, 1);
 }
 
-/* "host:port" or "[v6]:port" into a socket address; loopback only for now. */
+/* "host:port" or "[v6]:port" into a socket address (any address: requests authenticate). */
 static isms_err parse_listen(const char *listen, struct sockaddr_storage *ss, isms_status *st)
 {
     char host[64];
@@ -328,8 +347,6 @@ static isms_err parse_listen(const char *listen, struct sockaddr_storage *ss, is
     if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
         v4->sin_family = AF_INET;
         v4->sin_port = htons((uint16_t)port);
-        if ((ntohl(v4->sin_addr.s_addr) >> 24) != 127)
-            goto not_loopback;
         return ISMS_OK;
     }
     if (hl >= 2 && host[0] == '[' && host[hl - 1] == ']') {
@@ -337,19 +354,18 @@ static isms_err parse_listen(const char *listen, struct sockaddr_storage *ss, is
         if (inet_pton(AF_INET6, host + 1, &v6->sin6_addr) == 1) {
             v6->sin6_family = AF_INET6;
             v6->sin6_port = htons((uint16_t)port);
-            if (!IN6_IS_ADDR_LOOPBACK(&v6->sin6_addr))
-                goto not_loopback;
             return ISMS_OK;
         }
     }
-    return status_field(st, "listen", "'%s' is not an IP address", host);
-not_loopback:
-    return status_field(st, "listen", "until user accounts exist, isms serves only on a "
-                                      "loopback address (127.0.0.1 or [::1])");
+    return status_field(st, "listen",
+                        "'%s' is not an IP address (such as 0.0.0.0, 127.0.0.1 "
+                        "or [::])",
+                        host);
 }
 
 isms_err http_server_start(http_server **out, store *s, const char *listen,
-                           const http_limits *limits, FILE *access_log, isms_status *st)
+                           const http_limits *limits, const auth_config *auth, FILE *access_log,
+                           isms_status *st)
 {
     struct sockaddr_storage ss;
     if (parse_listen(listen, &ss, st) != ISMS_OK)
@@ -359,6 +375,7 @@ isms_err http_server_start(http_server **out, store *s, const char *listen,
         die_oom();
     srv->store = s;
     srv->limits = *limits;
+    srv->auth = *auth;
     srv->log = access_log;
     srv->id_salt = (uint32_t)time(NULL) ^ (uint32_t)getpid() << 16;
     /*

@@ -34,12 +34,16 @@ http_limits http_limits_default(void);
 
 typedef struct http_server http_server;
 
+struct auth_config;
+
 /*
- * Start serving store s on listen ("127.0.0.1:8080", "[::1]:0"; port 0 picks
- * one). Until accounts exist, only loopback addresses are accepted.
+ * Start serving store s on listen ("127.0.0.1:8080", "0.0.0.0:8080",
+ * "[::]:0"; port 0 picks one) with the session and login settings auth
+ * (http/auth.h; copied).
  */
 isms_err http_server_start(http_server **out, store *s, const char *listen,
-                           const http_limits *limits, FILE *access_log, isms_status *st);
+                           const http_limits *limits, const struct auth_config *auth,
+                           FILE *access_log, isms_status *st);
 
 /* The port actually bound. */
 unsigned http_server_port(const http_server *srv);

@@ -4,9 +4,13 @@
 #include "store/migrate.h"
 
 extern const char migration_sqlite_0001[];
+extern const char migration_sqlite_0004[];
 
 static const migration sqlite_migrations[] = {
     {1, "clause 4: context, interested parties, scope, processes", migration_sqlite_0001},
+    /* 0004 (accounts) runs as version 2 on this branch; at merge it follows 0002 and 0003. */
+    {2, "accounts: users, roles, sessions, API tokens, authentication events",
+     migration_sqlite_0004},
 };
 
 migration_set migrations_for(const char *dialect)

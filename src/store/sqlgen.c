@@ -341,4 +341,53 @@ void schema_ddl(const isms_registry *reg, const sql_dialect *d, strbuf *out)
         strbuf_printf(out, "-- %s (clause %s)\n", reg->kinds[i]->label, reg->kinds[i]->clause);
         ddl_kind(out, reg->kinds[i], d);
     }
+    accounts_ddl(d, out);
+}
+
+void accounts_ddl(const sql_dialect *d, strbuf *out)
+{
+    const char *id = d->id_column, *i = d->int_type, *t = d->text_type;
+    strbuf_printf(out,
+                  "-- Accounts: users and their roles (docs/SECURITY.md)\n"
+                  "CREATE TABLE \"isms_user\" (\n  \"id\" %s,\n  \"name\" %s NOT NULL,\n"
+                  "  \"name_key\" %s NOT NULL UNIQUE,\n  \"person_id\" %s,\n"
+                  "  \"password_hash\" %s NOT NULL,\n  \"created_at\" %s NOT NULL,\n"
+                  "  \"created_by\" %s NOT NULL,\n  \"password_changed_at\" %s NOT NULL,\n"
+                  "  \"disabled_at\" %s,\n  \"disabled_by\" %s\n);\n",
+                  id, t, t, i, t, t, t, t, t, t);
+    strbuf_printf(out,
+                  "CREATE TABLE \"isms_user_role\" (\n"
+                  "  \"user_id\" %s NOT NULL REFERENCES \"isms_user\" (\"id\"),\n"
+                  "  \"role\" %s NOT NULL,\n  PRIMARY KEY (\"user_id\", \"role\")\n);\n",
+                  i, t);
+    strbuf_printf(out,
+                  "-- Sessions of the web pages: only the SHA-256 of each token is kept\n"
+                  "CREATE TABLE \"isms_session\" (\n  \"token_hash\" %s PRIMARY KEY,\n"
+                  "  \"user_id\" %s NOT NULL REFERENCES \"isms_user\" (\"id\"),\n"
+                  "  \"csrf\" %s NOT NULL,\n  \"created_at\" %s NOT NULL,\n"
+                  "  \"last_seen_at\" %s NOT NULL,\n  \"client\" %s NOT NULL\n);\n"
+                  "CREATE INDEX \"isms_session__user_id\" ON \"isms_session\" (\"user_id\");\n",
+                  t, i, t, t, t, t);
+    strbuf_printf(out,
+                  "-- API tokens: only the SHA-256 of each token is kept\n"
+                  "CREATE TABLE \"isms_api_token\" (\n  \"id\" %s,\n"
+                  "  \"token_hash\" %s NOT NULL UNIQUE,\n"
+                  "  \"user_id\" %s NOT NULL REFERENCES \"isms_user\" (\"id\"),\n"
+                  "  \"role\" %s NOT NULL,\n  \"label\" %s,\n  \"created_at\" %s NOT NULL,\n"
+                  "  \"created_by\" %s NOT NULL,\n  \"expires_at\" %s,\n  \"last_used_at\" %s,\n"
+                  "  \"revoked_at\" %s\n);\n"
+                  "CREATE INDEX \"isms_api_token__user_id\" ON \"isms_api_token\" (\"user_id\", "
+                  "\"id\");\n",
+                  id, t, i, t, t, t, t, t, t, t);
+    strbuf_printf(out,
+                  "-- Authentication events (login attempts, logouts, password changes);\n"
+                  "-- login throttling is derived from them\n"
+                  "CREATE TABLE \"isms_auth_event\" (\n  \"id\" %s,\n  \"at\" %s NOT NULL,\n"
+                  "  \"event\" %s NOT NULL,\n  \"name\" %s,\n  \"name_key\" %s,\n"
+                  "  \"user_id\" %s,\n  \"client\" %s,\n  \"detail\" %s\n);\n"
+                  "CREATE INDEX \"isms_auth_event__name_key\" ON \"isms_auth_event\" "
+                  "(\"name_key\", \"at\");\n"
+                  "CREATE INDEX \"isms_auth_event__client\" ON \"isms_auth_event\" "
+                  "(\"client\", \"at\");\n",
+                  id, t, t, t, t, i, t, t);
 }

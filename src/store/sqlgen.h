@@ -40,6 +40,9 @@ void kind_sql_dispose(kind_sql *ks, const isms_kind *k);
 /* The DDL that the registry implies: tables, link tables and indexes of every kind. */
 void schema_ddl(const isms_registry *reg, const sql_dialect *d, strbuf *out);
 
+/* The DDL of the account tables (users, roles, sessions, API tokens, auth events). */
+void accounts_ddl(const sql_dialect *d, strbuf *out);
+
 /* Append `"name"`: a trusted identifier from the registry. */
 void sql_ident(strbuf *sql, const char *name);
 

@@ -114,6 +114,11 @@ const isms_registry *store_registry(const store *s)
     return s->reg;
 }
 
+const isms_registry *store_conn_registry(const store_conn *c)
+{
+    return c->owner->reg;
+}
+
 int store_schema_version(const store *s)
 {
     return s->schema_version;

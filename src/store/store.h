@@ -46,6 +46,9 @@ void store_free(store *s);
 
 const isms_registry *store_registry(const store *s);
 
+/* The registry of the store a connection belongs to. */
+const isms_registry *store_conn_registry(const store_conn *c);
+
 /* The schema version the database is at (the last migration applied). */
 int store_schema_version(const store *s);
 
@@ -170,6 +173,112 @@ isms_err store_delete(store_txn *t, const isms_kind *k, int64_t id, int64_t expe
 isms_err store_setting_get(store_conn *c, const char *key, arena *a, const char **out,
                            isms_status *st);
 isms_err store_setting_put(store_txn *t, const char *key, const char *value, isms_status *st);
+
+/* --- accounts (store_accounts.c; docs/SECURITY.md) ----------------------- */
+
+enum { STORE_USER_KEY_MAX = 4 * ISMS_ACTOR_MAX + 1 };
+
+/* A user: a login, linked to at most one person, with its roles. */
+typedef struct store_user {
+    int64_t id;
+    const char *name;
+    int64_t person_id;         /* the person record's id; 0 when none */
+    const char *password_hash; /* Argon2id string (core/password.h) */
+    unsigned roles;            /* UR_* bits (core/roles.h) */
+    const char *created_at, *created_by, *password_changed_at;
+    const char *disabled_at; /* NULL while the user may log in */
+    const char *disabled_by;
+} store_user;
+
+/* The key that makes names unique regardless of case (ASCII letters folded). */
+void store_user_name_key(const char *name, char out[STORE_USER_KEY_MAX]);
+
+/* The user of that name (any case); ISMS_ENOTFOUND naming it when there is none. */
+isms_err store_user_by_name(store_conn *c, const char *name, arena *a, store_user **out,
+                            isms_status *st);
+isms_err store_user_by_id(store_conn *c, int64_t id, arena *a, store_user **out, isms_status *st);
+
+/* Every user, by name. */
+isms_err store_user_list(store_conn *c, arena *a, store_user ***out, size_t *n, isms_status *st);
+
+/* A new user with its roles; created_* from the write context; sets u->id. A taken name is a
+ * conflict. */
+isms_err store_user_insert(store_txn *t, store_user *u, isms_status *st);
+isms_err store_user_set_roles(store_txn *t, int64_t id, unsigned roles, isms_status *st);
+isms_err store_user_set_person(store_txn *t, int64_t id, int64_t person_id, isms_status *st);
+
+/* A new password hash; every session of the user ends. */
+isms_err store_user_set_password(store_txn *t, int64_t id, const char *hash, isms_status *st);
+
+/* Disable (every session ends) or enable again; the user's records stay. */
+isms_err store_user_set_disabled(store_txn *t, int64_t id, bool disabled, isms_status *st);
+
+/* A web session. Times are RFC 3339 UTC (clock_now_rfc3339), compared as text. */
+typedef struct store_session {
+    const char *token_hash; /* SHA-256 of the cookie's token */
+    int64_t user_id;
+    const char *csrf; /* the token every form of the session carries */
+    const char *created_at, *last_seen_at;
+    const char *client; /* the client address at login */
+} store_session;
+
+isms_err store_session_insert(store_txn *t, const store_session *s, isms_status *st);
+isms_err store_session_get(store_conn *c, const char *token_hash, arena *a, store_session **out,
+                           isms_status *st);
+isms_err store_session_touch(store_txn *t, const char *token_hash, const char *at, isms_status *st);
+isms_err store_session_delete(store_txn *t, const char *token_hash, isms_status *st);
+isms_err store_sessions_delete_user(store_txn *t, int64_t user_id, isms_status *st);
+
+/* Forget sessions idle since before idle_before or created before created_before. */
+isms_err store_sessions_purge(store_txn *t, const char *idle_before, const char *created_before,
+                              isms_status *st);
+
+/* An API token. */
+typedef struct store_token {
+    int64_t id;
+    const char *token_hash;
+    int64_t user_id;
+    const char *user_name; /* the owner's name (read only) */
+    const char *role;      /* "owner" (the owner's roles) or one role name */
+    const char *label;     /* NULL when none */
+    const char *created_at, *created_by;
+    const char *expires_at;   /* NULL: never */
+    const char *last_used_at; /* NULL: not yet */
+    const char *revoked_at;   /* NULL while valid */
+} store_token;
+
+/* Sets tok->id; created_* from the write context. */
+isms_err store_token_insert(store_txn *t, store_token *tok, isms_status *st);
+isms_err store_token_by_hash(store_conn *c, const char *token_hash, arena *a, store_token **out,
+                             isms_status *st);
+isms_err store_token_get(store_conn *c, int64_t id, arena *a, store_token **out, isms_status *st);
+
+/* The tokens of one user (user_id 0: of every user), newest first. */
+isms_err store_token_list(store_conn *c, int64_t user_id, arena *a, store_token ***out, size_t *n,
+                          isms_status *st);
+isms_err store_token_revoke(store_txn *t, int64_t id, isms_status *st);
+isms_err store_token_touch(store_txn *t, int64_t id, const char *at, isms_status *st);
+
+/* An authentication event (login_ok, login_failed, login_throttled, logout, ...). */
+typedef struct store_auth_event {
+    const char *event;
+    const char *name;   /* the name tried, or NULL */
+    int64_t user_id;    /* 0 when no user is known */
+    const char *client; /* the client address, or NULL */
+    const char *detail; /* NULL or a short text */
+} store_auth_event;
+
+/* Record the event at the write context's time. */
+isms_err store_auth_event_add(store_txn *t, const store_auth_event *ev, isms_status *st);
+
+/*
+ * Failed logins since `since` (RFC 3339) for the name key (counted after
+ * the last successful login of that name) and for the client address: the
+ * input of login throttling (http/auth.c).
+ */
+isms_err store_auth_failures(store_conn *c, const char *name_key, const char *client,
+                             const char *since, int64_t *by_name, int64_t *by_client,
+                             isms_status *st);
 
 /* Canonical description of the schema as it is in the database (tests, `isms schema`). */
 isms_err store_describe_schema(store_conn *c, arena *a, const char **out, isms_status *st);

@@ -7,6 +7,7 @@
 
 #include "core/clauses.h"
 #include "core/record.h"
+#include "core/roles.h"
 #include "core/value.h"
 #include "web/assets.h"
 #include "web/web.h"
@@ -234,6 +235,36 @@ static void write_done_notice(web_page *pg)
     }
 }
 
+void page_csrf_field(web_page *pg)
+{
+    if (!pg->req->session_csrf)
+        return;
+    html_lit(pg->b, "<input type=\"hidden\" name=\"csrf\"");
+    html_attr(pg->b, "value", pg->req->session_csrf);
+    html_lit(pg->b, ">\n");
+}
+
+/* Who is signed in, their account, the users page (admins), and signing out. */
+static void write_user_menu(web_page *pg)
+{
+    const isms_principal *p = &pg->req->principal;
+    strbuf *b = pg->b;
+    if (p->user_id == 0)
+        return;
+    html_lit(b, "<nav class=\"user-menu\" aria-label=\"Account\">");
+    if (roles_permit(p, PERM_ADMIN))
+        html_lit(b, "<a href=\"/users\">Users</a>");
+    html_lit(b, "<a href=\"/account\" class=\"user-name\">");
+    html_text(b, p->name);
+    html_lit(b, "</a>");
+    if (p->via == AUTH_SESSION) {
+        html_lit(b, "<form class=\"logout\" method=\"post\" action=\"/logout\">");
+        page_csrf_field(pg);
+        html_lit(b, "<button class=\"button subtle\" type=\"submit\">Sign out</button></form>");
+    }
+    html_lit(b, "</nav>\n");
+}
+
 void page_begin(web_page *pg, unsigned status, const char *title)
 {
     strbuf *b = pg->b = reply_html_body(pg->rep, status);
@@ -271,8 +302,10 @@ void page_begin(web_page *pg, unsigned status, const char *title)
         html_text(b, pg->org);
         html_lit(b, "</span>\n");
     }
+    write_user_menu(pg);
     html_lit(b, "</header>\n<div class=\"shell\">\n");
-    write_nav(pg);
+    if (pg->req->principal.user_id) /* the clauses are of no use before signing in */
+        write_nav(pg);
     html_lit(b, "<main id=\"main\" class=\"content\">\n");
     write_crumbs(pg);
     write_done_notice(pg);
@@ -629,4 +662,28 @@ bool web_post_allowed(http_request *req, http_reply *rep)
         return false;
     }
     return true;
+}
+
+form_data *web_post_form(http_request *req, http_reply *rep)
+{
+    if (!web_post_allowed(req, rep))
+        return NULL;
+    form_data *form = arena_alloc(req->arena, sizeof(*form));
+    isms_status st;
+    status_clear(&st);
+    if (form_decode(req->body, req->body_len, req->arena, form, &st) != ISMS_OK) {
+        web_status_page(req, rep, &st);
+        return NULL;
+    }
+    return form;
+}
+
+bool web_local_path(const char *next)
+{
+    if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strlen(next) > 1024)
+        return false;
+    for (const unsigned char *p = (const unsigned char *)next; *p; p++)
+        if (*p < 0x21 || *p == 0x7f || *p == '\\')
+            return false;
+    return html_url_allowed(next);
 }

@@ -9,6 +9,7 @@
 
 #include "core/record.h"
 #include "http/router.h"
+#include "web/form.h"
 #include "web/html.h"
 
 enum {
@@ -114,10 +115,22 @@ void page_value(web_page *pg, const isms_field *f, const isms_value *v, bool in_
 /* The top-level clause of a kind ("4.1" -> "4") into buf. */
 const char *kind_top_clause(const isms_kind *k, char *buf, size_t size);
 
+/*
+ * The hidden field that carries the session's CSRF token (name "csrf"),
+ * written into every form that posts; nothing without a session.
+ */
+void page_csrf_field(web_page *pg);
+
 /* Whether a POST comes from one of our own pages (Origin / Sec-Fetch-Site). */
 bool web_same_origin(const http_request *req);
 
 /* The POST checks shared by every form handler; false with the reply set. */
 bool web_post_allowed(http_request *req, http_reply *rep);
+
+/* The POST checks, then the form decoded into the arena; NULL with the reply set. */
+form_data *web_post_form(http_request *req, http_reply *rep);
+
+/* Whether next is a path of this server to return to after login ("/x", not "//host"). */
+bool web_local_path(const char *next);
 
 #endif

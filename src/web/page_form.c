@@ -112,6 +112,7 @@ static void form_page(http_request *req, http_reply *rep, unsigned status,
     html_lit(b, "<form class=\"form\" method=\"post\"");
     html_url_attr(b, "action", url.ptr);
     html_lit(b, " novalidate>\n");
+    page_csrf_field(&pg);
     if (err && !stale)
         page_error_summary(&pg, err);
     if (old) {
@@ -176,7 +177,7 @@ static void read_form(http_request *req, const form_data *form, const char **tex
     for (size_t i = 0; i < form->n; i++) {
         const char *key = form->keys[i];
         const isms_field *f = kind_field(k, key);
-        if (strcmp(key, "version") != 0 && (!f || !field_editable(f))) {
+        if (strcmp(key, "version") != 0 && strcmp(key, "csrf") != 0 && (!f || !field_editable(f))) {
             char name[ISMS_FIELD_NAME_MAX];
             snprintf(name, sizeof(name), "%s", key);
             status_field(st, name, "is not a field of a %s", label_in_text(req->arena, k->label));
@@ -296,7 +297,7 @@ static bool decode_post(http_request *req, http_reply *rep, form_data *form)
 static isms_err write_form(http_request *req, store_write_fn fn, form_write *w, isms_status *st)
 {
     isms_write_ctx ctx;
-    write_ctx_init(&ctx, "web", "web");
+    write_ctx_for(&ctx, &req->principal, "web");
     return store_write(req->store, &ctx, fn, w, st);
 }
 

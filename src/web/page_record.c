@@ -119,7 +119,9 @@ static void action_form_open(web_page *pg, const isms_record *r, const char *ver
     if (confirm)
         html_attr(b, "data-confirm", confirm);
     html_url_attr(b, "action", url.ptr);
-    html_lit(b, " novalidate>\n<input type=\"hidden\" name=\"version\"");
+    html_lit(b, " novalidate>\n");
+    page_csrf_field(pg);
+    html_lit(b, "<input type=\"hidden\" name=\"version\"");
     html_attr_int(b, "value", r->version);
     html_lit(b, ">\n");
     strbuf_dispose(&url);
@@ -347,7 +349,7 @@ void web_retire(http_request *req, http_reply *rep)
         return;
     a.reason = form_get(form, "reason");
     isms_write_ctx ctx;
-    write_ctx_init(&ctx, "web", "web");
+    write_ctx_for(&ctx, &req->principal, "web");
     if (store_write(req->store, &ctx, do_retire, &a, &st) != ISMS_OK) {
         if (st.code == ISMS_ENOTFOUND) {
             web_not_found(req, rep, "There is no such record.");
@@ -380,7 +382,7 @@ void web_delete(http_request *req, http_reply *rep)
     if (!action_form(req, rep, form, &a, &st))
         return;
     isms_write_ctx ctx;
-    write_ctx_init(&ctx, "web", "web");
+    write_ctx_for(&ctx, &req->principal, "web");
     if (store_write(req->store, &ctx, do_delete, &a, &st) != ISMS_OK) {
         if (st.code == ISMS_ENOTFOUND)
             web_not_found(req, rep, "There is no such record.");

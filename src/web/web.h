@@ -16,6 +16,24 @@ void web_retire(http_request *req, http_reply *rep);
 void web_delete(http_request *req, http_reply *rep);
 void web_static(http_request *req, http_reply *rep);
 
+/* Accounts: login and logout (page_login.c), one's own account (page_account.c), users
+ * (page_users.c). */
+void web_login_form(http_request *req, http_reply *rep);
+void web_login(http_request *req, http_reply *rep);
+void web_logout(http_request *req, http_reply *rep);
+void web_account(http_request *req, http_reply *rep);
+void web_account_password(http_request *req, http_reply *rep);
+void web_account_token_create(http_request *req, http_reply *rep);
+void web_account_token_revoke(http_request *req, http_reply *rep);
+void web_users(http_request *req, http_reply *rep);
+void web_user_create(http_request *req, http_reply *rep);
+void web_user(http_request *req, http_reply *rep);
+void web_user_roles(http_request *req, http_reply *rep);
+void web_user_password(http_request *req, http_reply *rep);
+void web_user_disable(http_request *req, http_reply *rep);
+void web_user_enable(http_request *req, http_reply *rep);
+void web_user_token_revoke(http_request *req, http_reply *rep);
+
 /* The not-found and method-not-allowed pages of the router, outside /api. */
 void web_not_found(http_request *req, http_reply *rep, const char *detail);
 

@@ -37,6 +37,14 @@
 
 static test_server SRV; /* the server of the running group */
 static CURL *EASY;      /* one handle per group: its connection is kept alive */
+static char AUTH_LINE_BUF[128]; /* "Authorization: Bearer <the admin's token>" */
+#define AUTH_LINE auth_line()
+
+static const char *auth_line(void)
+{
+    snprintf(AUTH_LINE_BUF, sizeof(AUTH_LINE_BUF), "Authorization: Bearer %s", SRV.token);
+    return AUTH_LINE_BUF;
+}
 
 static const char *const PLURALS[] = {"context-issues", "climate-decisions", "interested-parties",
                                       "requirements",   "scope-items",       "processes"};
@@ -199,6 +207,7 @@ static struct curl_slist *prepare(resp *r, const char *method, const char *path,
         snprintf(line, sizeof(line), "If-Match: %s", if_match);
         h = curl_slist_append(h, line);
     }
+    h = curl_slist_append(h, AUTH_LINE);
     curl_easy_setopt(EASY, CURLOPT_HTTPHEADER, h);
     return h;
 }
@@ -535,7 +544,7 @@ static void test_health(void **state)
     assert_string_equal(r.content_type, "application/json");
     assert_string_equal(r.nosniff, "nosniff");
     assert_string_equal(str_of(r.json, "status"), "ok");
-    assert_int_equal(int_of(r.json, "schema_version"), 1);
+    assert_true(int_of(r.json, "schema_version") >= 2); /* clause 4, then accounts */
     char first_id[64];
     snprintf(first_id, sizeof(first_id), "%s", r.request_id);
     resp_free(&r);
@@ -1275,6 +1284,7 @@ static void test_concurrent_updates(void **state)
     CURL *h[N];
     buf bodies[N];
     struct curl_slist *hdr = curl_slist_append(NULL, "Content-Type: application/json");
+    hdr = curl_slist_append(hdr, AUTH_LINE);
     char payload[N][128];
     for (int i = 0; i < N; i++) {
         memset(&bodies[i], 0, sizeof(bodies[i]));
@@ -1912,13 +1922,14 @@ static void test_limits_url(void **state)
  * Group 4: starting and stopping.
  * ========================================================================== */
 
-static void test_refuses_non_loopback(void **state)
+/* Addresses that are not IP:PORT are refused (any IP address is served: requests authenticate). */
+static void test_refuses_bad_listen(void **state)
 {
     (void)state;
     test_server s;
     assert_true(server_prepare(&s));
-    static const char *const listens[] = {"0.0.0.0:0", "192.168.1.10:0", "[::]:0",
-                                          "example.com:80", "127.0.0.1", "127.0.0.1:99999"};
+    static const char *const listens[] = {"example.com:80", "127.0.0.1", "127.0.0.1:99999",
+                                          "[::1:80",        ":80",       "127.0.0.1:x"};
     for (size_t i = 0; i < sizeof(listens) / sizeof(listens[0]); i++) {
         char out[4096];
         const char *args[] = {"serve", "--db", s.db, "--listen", listens[i], NULL};
@@ -1929,8 +1940,6 @@ static void test_refuses_non_loopback(void **state)
         assert_non_null(strstr(out, "--listen"));
         assert_null(strstr(out, "serving"));
         assert_null(strstr(out, "Sanitizer"));
-        if (i < 3)
-            assert_non_null(strstr(out, "loopback"));
     }
     /* Serve creates nothing: a database that does not exist is an error, and stays absent. */
     char missing[400];
@@ -1972,12 +1981,12 @@ static void test_stop_with_request_in_flight(void **state)
     assert_true(server_start(&SRV, NULL));
     static const char body[] = "{\"title\":\"in flight\",\"origin\":\"internal\","
                                "\"category\":\"legal\"}";
-    char head[256];
+    char head[512];
     int hl = snprintf(head, sizeof(head),
                       "POST /api/v1/context-issues HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                       "Content-Type: application/json\r\nExpect: 100-continue\r\n"
-                      "Content-Length: %zu\r\n\r\n",
-                      strlen(body));
+                      "%s\r\nContent-Length: %zu\r\n\r\n",
+                      AUTH_LINE, strlen(body));
     int fd = server_connect(&SRV);
     assert_true(fd >= 0);
     assert_true(server_send_all(fd, head, (size_t)hl));
@@ -2077,6 +2086,7 @@ static void test_stop_with_slow_curl_upload(void **state)
     snprintf(url, sizeof(url), "%s/api/v1/context-issues", SRV.url);
     CURL *h = curl_easy_init();
     struct curl_slist *hdr = curl_slist_append(NULL, "Content-Type: application/json");
+    hdr = curl_slist_append(hdr, AUTH_LINE);
     /* curl sends the body only after 100 Continue: when it pauses, the request has begun. */
     hdr = curl_slist_append(hdr, "Expect: 100-continue");
     curl_easy_setopt(h, CURLOPT_URL, url);
@@ -2174,7 +2184,7 @@ int main(void)
         cmocka_unit_test(test_stop),
     };
     const struct CMUnitTest lifecycle[] = {
-        cmocka_unit_test(test_refuses_non_loopback),
+        cmocka_unit_test(test_refuses_bad_listen),
         cmocka_unit_test(test_sigint_stops),
         cmocka_unit_test(test_stop_with_request_in_flight),
         cmocka_unit_test(test_stop_with_slow_curl_upload),

@@ -58,6 +58,9 @@ typedef struct fx {
     size_t nheld, held_cap;
 } fx;
 
+/* The administrator every database of the tests starts with (ISMS_ACTOR=tester). */
+#define TESTER_PASSWORD "tester password 1"
+
 /* The environment without a database: ISMS_DB removed. */
 static const char *const NO_DB_ENV[] = {"ISMS_DB", "ISMS_ACTOR=tester", NULL};
 
@@ -126,7 +129,9 @@ static int setup_db(void **state)
         return -1;
     fx *f = *state;
     run_result_free(&f->r);
-    if (run_isms(ARGS("init", "--db", f->db, "--org", "Test Org"), NULL, NO_DB_ENV, &f->r) != 0) {
+    if (run_isms(ARGS("init", "--db", f->db, "--org", "Test Org", "--admin", "tester",
+                      "--password-stdin", "--hash-cost", "test"),
+                 TESTER_PASSWORD "\n", NO_DB_ENV, &f->r) != 0) {
         fprintf(stderr, "init failed: %s\n", f->r.err);
         teardown(state);
         return -1;
@@ -181,11 +186,15 @@ static void show_result(const run_result *r)
  * exit code. The result stays in f->r. A sanitizer report fails the test,
  * as does anything on stderr after a success.
  */
+static const char *next_stdin; /* the stdin of the next expect_run (RUN_IN), then NULL */
+
 static void expect_run(fx *f, int code, const char *const *env, const char *const *args,
                        const char *file, int line)
 {
     run_result_free(&f->r);
-    run_isms(args, NULL, env ? env : f->env, &f->r);
+    const char *input = next_stdin;
+    next_stdin = NULL;
+    run_isms(args, input, env ? env : f->env, &f->r);
     bool ok = f->r.status == code;
     if (strstr(f->r.err, "Sanitizer") || strstr(f->r.err, "runtime error:")) {
         print_message("sanitizer report\n");
@@ -208,6 +217,9 @@ static void expect_run(fx *f, int code, const char *const *env, const char *cons
 }
 
 #define RUN(f, code, ...) expect_run(f, code, NULL, ARGS(__VA_ARGS__), __FILE__, __LINE__)
+/* With input on stdin (a password) and an environment (NULL: the fixture's). */
+#define RUN_IN(f, input, env, code, ...)                                                           \
+    (next_stdin = (input), expect_run(f, code, env, ARGS(__VA_ARGS__), __FILE__, __LINE__))
 #define RUN_ENV(f, env, code, ...) expect_run(f, code, env, ARGS(__VA_ARGS__), __FILE__, __LINE__)
 
 static void has_text(const char *hay, const char *needle, bool want, const char *what,
@@ -408,6 +420,10 @@ static void expect_refused(fx *f, int code, const char *kind, const char *names,
 
 #define REFUSED(f, code, names, ...)                                                               \
     expect_refused(f, code, NULL, names, ARGS(__VA_ARGS__), __FILE__, __LINE__)
+/* The same with input on stdin. */
+#define REFUSED_IN(f, input, code, names, ...)                                                     \
+    (next_stdin = (input),                                                                         \
+     expect_refused(f, code, NULL, names, ARGS(__VA_ARGS__), __FILE__, __LINE__))
 /* The same, also comparing `KIND list --all --json` before and after. */
 #define REFUSED_LIST(f, code, kind, names, ...)                                                    \
     expect_refused(f, code, kind, names, ARGS(__VA_ARGS__), __FILE__, __LINE__)
@@ -679,8 +695,10 @@ static void test_kind_help(void **state)
 static void test_init(void **state)
 {
     fx *f = *state;
-    RUN_ENV(f, NO_DB_ENV, 0, "init", "--db", f->db, "--org", "Acme Ltd");
+    RUN_IN(f, TESTER_PASSWORD "\n", NO_DB_ENV, 0, "init", "--db", f->db, "--org", "Acme Ltd",
+           "--admin", "tester", "--password-stdin", "--hash-cost", "test");
     OUT_HAS(f, f->db);
+    OUT_HAS(f, "Administrator: tester");
     struct stat sb;
     assert_int_equal(stat(f->db, &sb), 0);
     RUN(f, 0, "context-issue", "list", "--json");
@@ -718,8 +736,10 @@ static void test_init_json_and_odd_paths(void **state)
     fx *f = *state;
     /* A path that needs escaping in JSON. */
     const char *odd = fmt(f, "%s/we\"ird\\name.db", f->dir);
-    RUN_ENV(f, NO_DB_ENV, 0, "--json", "init", "--db", odd);
+    RUN_IN(f, TESTER_PASSWORD "\n", NO_DB_ENV, 0, "--json", "init", "--db", odd, "--admin",
+           "tester", "--password-stdin", "--hash-cost", "test");
     json_t *j = JSON_OUT(f);
+    JSTR_EQ(j, "admin", "tester");
     JSTR_EQ(j, "database", odd);
     assert_true(json_is_integer(json_object_get(j, "schema_version")));
     assert_true(json_integer_value(json_object_get(j, "schema_version")) >= 1);
@@ -765,7 +785,8 @@ static void test_isms_db_env(void **state)
 {
     fx *f = *state;
     /* init, add and list through ISMS_DB alone. */
-    RUN(f, 0, "init");
+    RUN_IN(f, TESTER_PASSWORD "\n", NULL, 0, "init", "--admin", "tester", "--password-stdin",
+           "--hash-cost", "test");
     OUT_HAS(f, f->db);
     add_issue(f, "Via the environment", "external", "ISS-1");
     assert_string_equal(LIST_IDS(f, "context-issue", "list"), "ISS-1");
@@ -1625,6 +1646,8 @@ static void test_bad_input_lengths(void **state)
     REFUSED(f, 1, "--source", "requirement", "set", "REQ-1", "--source", repeat(f, "s", 301));
     REFUSED(f, 1, "--reason", k, "retire", "ISS-1", "--reason", repeat(f, "r", 1001));
     REFUSED(f, 2, "--as", "--as", repeat(f, "a", 65), k, "set", "ISS-1", "--owner", "x");
+    RUN_IN(f, "a password of a\n", NULL, 0, "user", "add", repeat(f, "a", 64), "--role", "manager",
+           "--password-stdin", "--hash-cost", "test");
     RUN(f, 0, "--as", repeat(f, "a", 64), k, "set", "ISS-1", "--owner", "x");
 
     /* Every problem at once, each naming its field. */
@@ -1760,6 +1783,11 @@ static void test_actor(void **state)
 {
     fx *f = *state;
     const char *k = "context-issue";
+    /* Changes are made by users (here managers), named with --as or ISMS_ACTOR. */
+    static const char *const users[] = {"alice", "bob", "Carol Müller", "dave"};
+    for (size_t i = 0; i < 4; i++)
+        RUN_IN(f, "manager password\n", NULL, 0, "user", "add", users[i], "--role", "manager",
+               "--password-stdin", "--hash-cost", "test");
     RUN(f, 0, "--as", "alice", k, "add", "--title", "Who did it", "--origin", "internal",
         "--category", "other");
     json_t *rec = show_json(f, k, "ISS-1");
@@ -1778,11 +1806,11 @@ static void test_actor(void **state)
     rec = show_json(f, k, "ISS-1");
     JSTR_EQ(rec, "retired_by", "dave");
     JSTR_EQ(rec, "created_by", "alice");
-    /* Without --as or ISMS_ACTOR, the login name (something, never empty). */
+    /* Without --as or ISMS_ACTOR, the only administrator. */
     const char *no_actor[] = {f->env_db, "ISMS_ACTOR", NULL};
     RUN_ENV(f, no_actor, 0, k, "add", "--title", "Anonymous", "--origin", "internal", "--category",
             "other");
-    assert_true(jstr(show_json(f, k, "ISS-2"), "created_by")[0] != '\0');
+    JSTR_EQ(show_json(f, k, "ISS-2"), "created_by", "tester");
 }
 
 static void test_text_round_trip(void **state)

@@ -22,7 +22,7 @@ before(async () => {
     server = await startServer({ name: "openapi" });
     base = server.base;
     kinds = JSON.parse(isms(["kinds", "--json"])).kinds;
-    const res = await fetch(`${base}/api/v1/openapi.json`);
+    const res = await fetch(`${base}/api/v1/openapi.json`, { headers: server.authHeaders });
     assert.equal(res.status, 200);
     assert.match(res.headers.get("content-type"), /^application\/json/);
     doc = await res.json();
@@ -133,7 +133,7 @@ function sample(schema, name) {
 }
 
 async function api(method, url, body) {
-    const init = { method, headers: {} };
+    const init = { method, headers: { ...server.authHeaders } };
     if (body !== undefined) {
         init.body = JSON.stringify(body);
         init.headers["content-type"] = "application/json";

@@ -18,7 +18,7 @@ import { HtmlValidate } from "html-validate";
 
 import htmlValidateConfig from "./.htmlvalidate.mjs";
 import { launchBrowser, screenshot } from "./support/browser.mjs";
-import { isms, startServer } from "./support/server.mjs";
+import { isms, signIn, startServer } from "./support/server.mjs";
 
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
@@ -77,6 +77,7 @@ after(async () => {
  */
 async function newContext(options = {}, own = null) {
     const context = await browser.newContext({ viewport: DESKTOP, ...options });
+    await signIn(context, server);
     context.setDefaultTimeout(WAIT_MS);
     context.setDefaultNavigationTimeout(WAIT_MS);
     const sink = own ?? { cspViolations, pageErrors, dialogs };
@@ -120,8 +121,13 @@ const kind = (name) => {
     return k;
 };
 
+/** fetch with the administrator's API token (pages accept it too; no CSRF token needed). */
+function authFetch(url, init = {}) {
+    return fetch(url, { ...init, headers: { ...server.authHeaders, ...(init.headers ?? {}) } });
+}
+
 async function api(method, url, body) {
-    const res = await fetch(`${base}/api/v1${url}`, {
+    const res = await authFetch(`${base}/api/v1${url}`, {
         method,
         headers: body === undefined ? {} : { "content-type": "application/json" },
         body: body === undefined ? undefined : JSON.stringify(body),
@@ -591,6 +597,10 @@ const FORM = { "content-type": "application/x-www-form-urlencoded" };
 function pagesToFetch() {
     const list = [
         ["overview", "/", {}, 200],
+        ["sign-in page", "/login?next=%2Fcontext-issues", {}, 200],
+        ["your account", "/account", {}, 200],
+        ["users", "/users", {}, 200],
+        ["one user", "/users/admin", {}, 200],
         ["404 page", "/no-such-page", {}, 404],
         ["unknown record", "/context-issues/ISS-999999", {}, 404],
         ["refused list query", "/context-issues?sort=no_such_field", {}, 400],
@@ -623,7 +633,7 @@ test("8. every page is valid HTML (html-validate, recommended)", { timeout: TEST
     const validator = new HtmlValidate(htmlValidateConfig);
     const problems = [];
     for (const [name, url, init, status] of pagesToFetch()) {
-        const res = await fetch(`${base}${url}`, { redirect: "manual", ...init });
+        const res = await authFetch(`${base}${url}`, { redirect: "manual", ...init });
         const html = await res.text();
         if (res.status !== status) {
             problems.push(`${name}: ${init.method ?? "GET"} ${url} answered ${res.status}, expected ${status}`);
@@ -648,7 +658,7 @@ test("9. headers: CSP and nosniff on HTML, cached assets with ETag and 304, no C
     await t.test("every HTML response carries the CSP of WEB.md and nosniff", async () => {
         const problems = [];
         for (const [name, url, init] of pagesToFetch()) {
-            const res = await fetch(`${base}${url}`, { redirect: "manual", ...init });
+            const res = await authFetch(`${base}${url}`, { redirect: "manual", ...init });
             await res.arrayBuffer();
             const csp = res.headers.get("content-security-policy");
             if (csp !== CSP) problems.push(`${name} (${url}): Content-Security-Policy ${JSON.stringify(csp)}`);
@@ -659,7 +669,7 @@ test("9. headers: CSP and nosniff on HTML, cached assets with ETag and 304, no C
     });
 
     await t.test("assets: linked with ?v=ETAG, long Cache-Control, ETag, 304 on If-None-Match", async () => {
-        const html = await (await fetch(`${base}/`)).text();
+        const html = await (await authFetch(`${base}/`)).text();
         const problems = [];
         for (const [file, type] of [["style.css", /^text\/css\b/], ["app.js", /^(text|application)\/javascript\b/], ["icon.svg", /^image\/svg\+xml\b/]]) {
             const link = new RegExp(`(?:href|src)="(/static/${escapeRe(file)}\\?v=([^"&]+))"`).exec(html);
@@ -668,7 +678,7 @@ test("9. headers: CSP and nosniff on HTML, cached assets with ETag and 304, no C
                 continue;
             }
             for (const url of [`/static/${file}`, link[1].replace(/&amp;/g, "&")]) {
-                const res = await fetch(`${base}${url}`);
+                const res = await authFetch(`${base}${url}`);
                 await res.arrayBuffer();
                 const etag = res.headers.get("etag");
                 if (res.status !== 200) problems.push(`${url}: status ${res.status}`);
@@ -681,11 +691,11 @@ test("9. headers: CSP and nosniff on HTML, cached assets with ETag and 304, no C
                     continue;
                 }
                 if (etag.replace(/^W\//, "").replace(/"/g, "") !== link[2]) problems.push(`${url}: ETag ${etag} but linked as ?v=${link[2]}`);
-                const again = await fetch(`${base}${url}`, { headers: { "if-none-match": etag } });
+                const again = await authFetch(`${base}${url}`, { headers: { "if-none-match": etag } });
                 const body = await again.text();
                 if (again.status !== 304) problems.push(`${url}: If-None-Match ${etag} answered ${again.status}, expected 304`);
                 else if (body !== "") problems.push(`${url}: a 304 with a body`);
-                const other = await fetch(`${base}${url}`, { headers: { "if-none-match": '"not-the-etag"' } });
+                const other = await authFetch(`${base}${url}`, { headers: { "if-none-match": '"not-the-etag"' } });
                 await other.arrayBuffer();
                 if (other.status !== 200) problems.push(`${url}: another If-None-Match answered ${other.status}, expected 200`);
             }

@@ -47,7 +47,7 @@ static void close_fd(int *fd)
  * Spawn ISMS_BIN with args: stdin /dev/null, stdout on out_fd, stderr on
  * err_fd, no other descriptor inherited, no signal blocked or ignored.
  */
-static pid_t spawn_isms(const char *const *args, int out_fd, int err_fd)
+static pid_t spawn_isms(const char *const *args, int in_fd, int out_fd, int err_fd)
 {
     const char *bin = getenv("ISMS_BIN");
     if (!bin || !bin[0]) {
@@ -66,7 +66,10 @@ static pid_t spawn_isms(const char *const *args, int out_fd, int err_fd)
 
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    if (in_fd >= 0)
+        posix_spawn_file_actions_adddup2(&fa, in_fd, STDIN_FILENO);
+    else
+        posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_adddup2(&fa, out_fd, STDOUT_FILENO);
     posix_spawn_file_actions_adddup2(&fa, err_fd, STDERR_FILENO);
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
@@ -156,15 +159,34 @@ static void drain_fd(int fd, double deadline, char *buf, size_t size, size_t *le
     }
 }
 
+static bool server_send_input(int fd, const char *text);
+
 int server_run_isms(const char *const *args, double timeout_s, char *out, size_t size)
+{
+    return server_run_isms_input(args, NULL, timeout_s, out, size);
+}
+
+int server_run_isms_input(const char *const *args, const char *input, double timeout_s, char *out,
+                          size_t size)
 {
     if (out && size)
         out[0] = '\0';
-    int p[2];
+    int p[2], in[2] = {-1, -1};
     if (pipe2(p, O_CLOEXEC) != 0)
         return SERVER_FAILED;
-    pid_t pid = spawn_isms(args, p[1], p[1]);
+    if (input && pipe2(in, O_CLOEXEC) != 0) {
+        close_fd(&p[0]);
+        close_fd(&p[1]);
+        return SERVER_FAILED;
+    }
+    pid_t pid = spawn_isms(args, in[0], p[1], p[1]);
     close_fd(&p[1]);
+    close_fd(&in[0]);
+    if (input) {
+        /* A line of a password: far below the pipe's buffer, so this never blocks. */
+        (void)server_send_input(in[1], input);
+        close_fd(&in[1]);
+    }
     if (pid < 0) {
         close_fd(&p[0]);
         return SERVER_FAILED;
@@ -175,6 +197,61 @@ int server_run_isms(const char *const *args, double timeout_s, char *out, size_t
     close_fd(&p[0]);
     double left = deadline - server_now();
     return wait_exit(pid, left > 0.1 ? left : 0.1);
+}
+
+static bool server_send_input(int fd, const char *text)
+{
+    size_t len = strlen(text);
+    while (len) {
+        ssize_t w = write(fd, text, len);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return false;
+        text += w;
+        len -= (size_t)w;
+    }
+    return true;
+}
+
+bool server_mint_token(const test_server *s, const char *as, const char *role, char *out,
+                       size_t size)
+{
+    char text[4096];
+    const char *args[16] = {"--db", s->db, "token", "create"};
+    size_t n = 4;
+    if (as) {
+        args[n++] = "--as";
+        args[n++] = as;
+    }
+    if (role) {
+        args[n++] = "--role";
+        args[n++] = role;
+    }
+    args[n] = NULL;
+    int rc = server_run_isms(args, SERVER_RUN_SECONDS, text, sizeof(text));
+    size_t len = strcspn(text, "\n");
+    if (rc != 0 || len == 0 || len >= size || strncmp(text, "isms_", 5) != 0) {
+        fprintf(stderr, "server: isms token create ended with %d:\n%s\n", rc, text);
+        return false;
+    }
+    memcpy(out, text, len);
+    out[len] = '\0';
+    return true;
+}
+
+bool server_add_user(const test_server *s, const char *name, const char *roles,
+                     const char *password)
+{
+    char out[4096], line[SERVER_PASSWORD_MAX + 2];
+    snprintf(line, sizeof(line), "%s\n", password);
+    const char *args[] = {"--db",        s->db,    "user", "add",
+                          name,          "--role", roles,  "--password-stdin",
+                          "--hash-cost", "test",   NULL};
+    int rc = server_run_isms_input(args, line, SERVER_RUN_SECONDS, out, sizeof(out));
+    if (rc != 0)
+        fprintf(stderr, "server: isms user add %s ended with %d:\n%s\n", name, rc, out);
+    return rc == 0;
 }
 
 bool server_prepare(test_server *s)
@@ -190,14 +267,18 @@ bool server_prepare(test_server *s)
     }
     snprintf(s->db, sizeof(s->db), "%s/isms.db", s->dir);
     snprintf(s->err_path, sizeof(s->err_path), "%s/stderr.log", s->dir);
-    char out[4096];
-    const char *args[] = {"init", "--db", s->db, NULL};
-    int rc = server_run_isms(args, SERVER_RUN_SECONDS, out, sizeof(out));
+    char out[4096], line[SERVER_PASSWORD_MAX + 2];
+    snprintf(s->admin, sizeof(s->admin), "%s", SERVER_ADMIN);
+    snprintf(s->password, sizeof(s->password), "%s", SERVER_PASSWORD);
+    snprintf(line, sizeof(line), "%s\n", s->password);
+    const char *args[] = {"init",        "--db", s->db, "--admin", s->admin, "--password-stdin",
+                          "--hash-cost", "test", NULL};
+    int rc = server_run_isms_input(args, line, SERVER_RUN_SECONDS, out, sizeof(out));
     if (rc != 0) {
         fprintf(stderr, "server: isms init --db %s ended with %d:\n%s\n", s->db, rc, out);
         return false;
     }
-    return true;
+    return server_mint_token(s, NULL, NULL, s->token, sizeof(s->token));
 }
 
 bool server_start(test_server *s, const char *const *extra)
@@ -217,12 +298,14 @@ bool server_start(test_server *s, const char *const *extra)
         close_fd(&err_fd);
         return false;
     }
-    const char *args[48] = {"serve", "--db", s->db, "--listen", "127.0.0.1:0"};
-    size_t n = 5;
+    /* Passwords of the tests are hashed cheaply; so is the dummy of unknown names. */
+    const char *args[48] = {"serve",       "--db",        s->db, "--listen",
+                            "127.0.0.1:0", "--hash-cost", "test"};
+    size_t n = 7;
     for (size_t i = 0; extra && extra[i] && n < sizeof(args) / sizeof(args[0]) - 1; i++)
         args[n++] = extra[i];
     args[n] = NULL;
-    pid_t pid = spawn_isms(args, p[1], err_fd);
+    pid_t pid = spawn_isms(args, -1, p[1], err_fd);
     close_fd(&p[1]);
     close_fd(&err_fd);
     if (pid < 0) {

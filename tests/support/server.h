@@ -24,12 +24,16 @@
 #include <sys/types.h>
 
 enum {
-    SERVER_START_SECONDS = 30,  /* until the URL line appears (sanitizer builds start slowly) */
-    SERVER_STOP_SECONDS = 8,    /* from the stop signal to the exit */
-    SERVER_RUN_SECONDS = 60,    /* for a one-off command such as `isms init` */
-    SERVER_TIMED_OUT = -2,      /* status: the child did not end in time (it was killed) */
-    SERVER_FAILED = -1,         /* status: the child could not be started or waited for */
+    SERVER_START_SECONDS = 30, /* until the URL line appears (sanitizer builds start slowly) */
+    SERVER_STOP_SECONDS = 8,   /* from the stop signal to the exit */
+    SERVER_RUN_SECONDS = 60,   /* for a one-off command such as `isms init` */
+    SERVER_TIMED_OUT = -2,     /* status: the child did not end in time (it was killed) */
+    SERVER_FAILED = -1,        /* status: the child could not be started or waited for */
+    SERVER_PASSWORD_MAX = 64,
 };
+
+#define SERVER_ADMIN "admin"                  /* the administrator server_prepare makes */
+#define SERVER_PASSWORD "admin password 1234" /* and its password */
 
 typedef struct test_server {
     pid_t pid;          /* the running server, 0 when none */
@@ -41,6 +45,9 @@ typedef struct test_server {
     char db[320];       /* dir/isms.db */
     char err_path[320]; /* dir/stderr.log: everything it wrote on stderr */
     char extra_out[256];/* anything printed on stdout after the line (read at stop) */
+    char admin[32];     /* the administrator's name (SERVER_ADMIN) */
+    char password[SERVER_PASSWORD_MAX]; /* and password */
+    char token[64]; /* an API token of the administrator (roles admin, manager) */
 } test_server;
 
 /* Make a fresh directory and database in s (no server yet). */
@@ -81,6 +88,18 @@ void server_cleanup(test_server *s);
  * status as server_stop does.
  */
 int server_run_isms(const char *const *args, double timeout_s, char *out, size_t size);
+
+/* As server_run_isms, with input written to the child's stdin (NULL: /dev/null). */
+int server_run_isms_input(const char *const *args, const char *input, double timeout_s, char *out,
+                          size_t size);
+
+/* A new API token (`isms token create [--as AS] [--role ROLE]`) into out; false on failure. */
+bool server_mint_token(const test_server *s, const char *as, const char *role, char *out,
+                       size_t size);
+
+/* A new user with roles ("viewer", "manager,auditor") and a password (test hash cost). */
+bool server_add_user(const test_server *s, const char *name, const char *roles,
+                     const char *password);
 
 /* --- raw connections (for requests libcurl would not send) --- */
 

@@ -39,6 +39,11 @@
 static test_server SRV; /* the server of the running group */
 static CURL *EASY;      /* one handle per group: its connection is kept alive */
 static char ORIGIN[96]; /* the server's own origin, "http://127.0.0.1:PORT" */
+/* The group's session (a real POST /login as the administrator) and its CSRF token,
+ * sent with every request (the token as X-CSRF-Token; tests/api/test_auth.c checks
+ * the form field and its refusals). */
+static char SESSION[128]; /* "isms_session=..." */
+static char CSRF[64];
 
 static const char *const PLURALS[] = {"context-issues", "climate-decisions", "interested-parties",
                                       "requirements",   "scope-items",       "processes"};
@@ -98,6 +103,7 @@ typedef struct resp {
     char allow[128];
     char nosniff[32];
     char request_id[64];
+    char set_cookie[256];
 } resp;
 
 static void resp_free(resp *r)
@@ -140,6 +146,7 @@ static size_t on_header(char *data, size_t size, size_t n, void *ud)
         {"Allow", offsetof(resp, allow), sizeof(((resp *)0)->allow)},
         {"X-Content-Type-Options", offsetof(resp, nosniff), sizeof(((resp *)0)->nosniff)},
         {"X-Request-Id", offsetof(resp, request_id), sizeof(((resp *)0)->request_id)},
+        {"Set-Cookie", offsetof(resp, set_cookie), sizeof(((resp *)0)->set_cookie)},
     };
     if (len >= 5 && strncmp(data, "HTTP/", 5) == 0) {
         /* A new response (after 100 Continue): forget the headers of the last one. */
@@ -190,8 +197,18 @@ static void request(resp *r, const char *method, const char *path, const char *b
         }
     }
     struct curl_slist *h = curl_slist_append(NULL, "Expect:"); /* no 100-continue wait */
-    for (size_t i = 0; headers && headers[i]; i++)
+    bool own_cookie = false;
+    for (size_t i = 0; headers && headers[i]; i++) {
         h = curl_slist_append(h, headers[i]);
+        own_cookie |= strncasecmp(headers[i], "Cookie:", 7) == 0;
+    }
+    if (SESSION[0] && !own_cookie) {
+        char line[256];
+        snprintf(line, sizeof(line), "Cookie: %s", SESSION);
+        h = curl_slist_append(h, line);
+        snprintf(line, sizeof(line), "X-CSRF-Token: %s", CSRF);
+        h = curl_slist_append(h, line);
+    }
     curl_easy_setopt(EASY, CURLOPT_HTTPHEADER, h);
     CURLcode rc = curl_easy_perform(EASY);
     curl_slist_free_all(h);
@@ -614,6 +631,35 @@ static char *form_create_issue(const char *title_encoded)
 
 /* --- group fixtures --------------------------------------------------------- */
 
+/* Sign in as the administrator, as a browser does; keep the session cookie and CSRF token. */
+static bool sign_in(void)
+{
+    SESSION[0] = CSRF[0] = '\0';
+    resp r;
+    buf body = {0};
+    buf_addf(&body, "name=%s&password=", SRV.admin);
+    for (const char *p = SRV.password; *p; p++)
+        buf_addf(&body, *p == ' ' ? "+" : "%c", *p);
+    request(&r, "POST", "/login", body.p, body.len, form_headers(FORM_TYPE, ORIGIN, NULL));
+    free(body.p);
+    size_t n = strcspn(r.set_cookie, ";");
+    bool ok =
+        r.status == 303 && strncmp(r.set_cookie, "isms_session=", 13) == 0 && n < sizeof(SESSION);
+    if (ok)
+        snprintf(SESSION, sizeof(SESSION), "%.*s", (int)n, r.set_cookie);
+    resp_free(&r);
+    if (!ok)
+        return false;
+    get(&r, "/");
+    const char *v = strstr(r.body.p, "name=\"csrf\" value=\"");
+    if (v) {
+        v += strlen("name=\"csrf\" value=\"");
+        snprintf(CSRF, sizeof(CSRF), "%.*s", (int)strcspn(v, "\""), v);
+    }
+    resp_free(&r);
+    return CSRF[0] != '\0';
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -622,7 +668,11 @@ static int group_setup(void **state)
         return -1;
     snprintf(ORIGIN, sizeof(ORIGIN), "%s", SRV.url);
     EASY = curl_easy_init();
-    return EASY ? 0 : -1;
+    if (!EASY || !sign_in()) {
+        fprintf(stderr, "test_web: cannot sign in as %s\n", SRV.admin);
+        return -1;
+    }
+    return 0;
 }
 
 static int group_teardown(void **state)
@@ -1172,8 +1222,9 @@ static void test_detail_page(void **state)
     char *created = between(r.body.p, "<dt>Created</dt><dd><time datetime=\"", "\"");
     assert_non_null(created);
     assert_int_equal(strlen(created), 24); /* 2026-12-02T05:27:42.916Z */
-    snprintf(want, sizeof(want), ">%.10s %.5s UTC</time> <span class=\"muted\">by api</span>",
-             created, created + 11);
+    /* The actor is the signed-in user (here the API's, the same administrator). */
+    snprintf(want, sizeof(want), ">%.10s %.5s UTC</time> <span class=\"muted\">by %s</span>",
+             created, created + 11, SRV.admin);
     HAS(&r, want);
     free(created);
     resp_free(&r);
