@@ -218,12 +218,8 @@ bool server_mint_token(const test_server *s, const char *as, const char *role, c
                        size_t size)
 {
     char text[4096];
-    const char *args[16] = {"--db", s->db, "token", "create"};
-    size_t n = 4;
-    if (as) {
-        args[n++] = "--as";
-        args[n++] = as;
-    }
+    const char *args[16] = {"--db", s->db, "token", "create", "--as", as ? as : s->admin};
+    size_t n = 6;
     if (role) {
         args[n++] = "--role";
         args[n++] = role;
@@ -245,9 +241,9 @@ bool server_add_user(const test_server *s, const char *name, const char *roles,
 {
     char out[4096], line[SERVER_PASSWORD_MAX + 2];
     snprintf(line, sizeof(line), "%s\n", password);
-    const char *args[] = {"--db",        s->db,    "user", "add",
-                          name,          "--role", roles,  "--password-stdin",
-                          "--hash-cost", "test",   NULL};
+    const char *args[] = {"--db",  s->db,  "--as",           s->admin,      "user",
+                          "add",   name,   "--role",         roles,         "--password-stdin",
+                          "--hash-cost", "test", NULL};
     int rc = server_run_isms_input(args, line, SERVER_RUN_SECONDS, out, sizeof(out));
     if (rc != 0)
         fprintf(stderr, "server: isms user add %s ended with %d:\n%s\n", name, rc, out);
