@@ -74,7 +74,11 @@ static int name_arg(cli_ctx *c, const char *verb, const char **out)
     return EXIT_OK;
 }
 
-/* --role, --person, --password-stdin: parsed into w; field errors into st. */
+/*
+ * --role, --person, --password-stdin, --hash-cost: parsed into w, field
+ * errors into st. Every option is consumed and checked before a password is
+ * asked for, so that a typo never costs one.
+ */
 static int read_options(cli_ctx *c, store *s, user_change *w, bool add, isms_status *st)
 {
     const char *role = args_value(&c->args, "role");
@@ -82,7 +86,7 @@ static int read_options(cli_ctx *c, store *s, user_change *w, bool add, isms_sta
     bool from_stdin = args_flag(&c->args, "password_stdin");
     password_cost cost;
     int rc = cli_hash_cost(c, &cost);
-    if (rc == EXIT_OK && add)
+    if (rc == EXIT_OK)
         rc = cli_check_unused(c);
     if (rc != EXIT_OK)
         return rc;
@@ -91,13 +95,11 @@ static int read_options(cli_ctx *c, store *s, user_change *w, bool add, isms_sta
         w->set_roles = true;
         if (!roles_parse_list(role, &w->roles, bad, sizeof(bad)))
             status_field(st, "role",
-                         "'%s' is not a role (admin, manager, contributor, auditor, "
-                         "viewer)",
+                         "'%s' is not a role (admin, manager, contributor, auditor, viewer)",
                          bad);
     } else if (add) {
-        status_field(st, "role",
-                     "is required: admin, manager, contributor, auditor or viewer, "
-                     "several separated by commas");
+        status_field(st, "role", "is required: admin, manager, contributor, auditor or viewer, "
+                                 "several separated by commas");
     }
     if (person) {
         w->set_person = true;
@@ -246,9 +248,7 @@ static int verb_set(cli_ctx *c, store *s)
         !args_value(&c->args, "role") && !args_value(&c->args, "person") && !w.enable;
     if (!(own && only_password) && !cli_permits(c, PERM_ADMIN))
         return cli_forbidden(c, PERM_ADMIN, "change other users, roles or persons");
-    rc = cli_check_unused(c);
-    if (rc == EXIT_OK)
-        rc = read_options(c, s, &w, false, &st);
+    rc = read_options(c, s, &w, false, &st);
     if (rc != EXIT_OK)
         return rc;
     if (st.code != ISMS_OK)

@@ -1842,6 +1842,137 @@ static void test_text_round_trip(void **state)
     TEXT_HAS(f->r.out, "ISS-1");
 }
 
+/* ============================================================================ */
+/* users and tokens                                                             */
+/* ============================================================================ */
+
+/* `isms user list --json` as it is now (for "nothing changed" checks). */
+static char *users_json(fx *f)
+{
+    RUN(f, 0, "user", "list", "--json");
+    return hold(f, strdup(f->r.out));
+}
+
+static void test_users(void **state)
+{
+    fx *f = *state;
+    const char *pw = "a good password\n";
+    char *before = users_json(f);
+    /* Bad input: a clear error naming the field, nothing written. */
+    REFUSED_IN(f, pw, 1, "--role", "user", "add", "vera", "--password-stdin", "--hash-cost",
+               "test");
+    REFUSED_IN(f, pw, 1, "boss", "user", "add", "vera", "--role", "viewer,boss",
+               "--password-stdin", "--hash-cost", "test");
+    REFUSED_IN(f, "short\n", 1, "--password", "user", "add", "vera", "--role", "viewer",
+               "--password-stdin", "--hash-cost", "test");
+    REFUSED_IN(f, pw, 1, "person records", "user", "add", "vera", "--role", "viewer",
+               "--person", "PER-1", "--password-stdin", "--hash-cost", "test");
+    REFUSED_IN(f, pw, 1, "already", "user", "add", "TESTER", "--role", "viewer",
+               "--password-stdin", "--hash-cost", "test");
+    REFUSED_IN(f, pw, 1, "--name", "user", "add", " vera", "--role", "viewer",
+               "--password-stdin", "--hash-cost", "test");
+    REFUSED_IN(f, "", 2, "--password-stdin", "user", "add", "vera", "--role", "viewer",
+               "--password-stdin", "--hash-cost", "test");
+    REFUSED(f, 2, "--password-stdin", "user", "add", "vera", "--role", "viewer");
+    REFUSED_IN(f, pw, 2, "--hash-cost", "user", "add", "vera", "--role", "viewer",
+               "--password-stdin", "--hash-cost", "cheap");
+    REFUSED(f, 2, "verb", "user", "remove", "vera");
+    assert_string_equal(users_json(f), before);
+    /* Added, listed. */
+    RUN_IN(f, pw, NULL, 0, "user", "add", "vera", "--role", "viewer", "--password-stdin",
+           "--hash-cost", "test");
+    OUT_HAS(f, "Added user vera (roles: viewer)");
+    RUN(f, 0, "user", "list");
+    OUT_HAS(f, "vera");
+    OUT_HAS(f, "admin, manager");
+    /* A viewer reads and cannot write; the refusal names the role needed. */
+    const char *vera[] = {f->env_db, "ISMS_ACTOR=vera", NULL};
+    RUN_ENV(f, vera, 0, "context-issue", "list");
+    RUN_ENV(f, vera, 1, "context-issue", "add", "--title", "t", "--origin", "internal",
+            "--category", "legal");
+    ERR_HAS(f, "manager or contributor");
+    RUN_ENV(f, vera, 1, "user", "list");
+    ERR_HAS(f, "admin role");
+    RUN_ENV(f, vera, 1, "user", "set", "tester", "--role", "viewer");
+    /* Anyone may set their own password. */
+    RUN_IN(f, "vera's new password\n", vera, 0, "user", "set", "vera", "--password-stdin",
+           "--hash-cost", "test");
+    /* A contributor changes what they created. */
+    RUN(f, 0, "user", "set", "vera", "--role", "contributor");
+    RUN_ENV(f, vera, 0, "context-issue", "add", "--title", "Vera's", "--origin", "internal",
+            "--category", "legal");
+    RUN(f, 0, "context-issue", "add", "--title", "Tester's", "--origin", "internal",
+        "--category", "legal");
+    RUN_ENV(f, vera, 0, "context-issue", "set", "ISS-1", "--status", "monitored");
+    RUN_ENV(f, vera, 1, "context-issue", "set", "ISS-2", "--status", "monitored");
+    ERR_HAS(f, "created by tester");
+    /* The last administrator stays. */
+    REFUSED(f, 1, "only enabled administrator", "user", "disable", "tester");
+    REFUSED(f, 1, "only enabled administrator", "user", "set", "tester", "--role", "manager");
+    /* Acting users: unknown, disabled, several administrators. */
+    const char *nobody[] = {f->env_db, "ISMS_ACTOR=nobody", NULL};
+    RUN_ENV(f, nobody, 1, "context-issue", "list");
+    ERR_HAS(f, "no user 'nobody'");
+    RUN(f, 0, "user", "disable", "vera");
+    RUN_ENV(f, vera, 1, "context-issue", "list");
+    ERR_HAS(f, "disabled");
+    RUN(f, 0, "user", "set", "vera", "--enable");
+    RUN_ENV(f, vera, 0, "context-issue", "list");
+    RUN_IN(f, pw, NULL, 0, "user", "add", "second", "--role", "admin", "--password-stdin",
+           "--hash-cost", "test");
+    const char *no_actor[] = {f->env_db, "ISMS_ACTOR", NULL};
+    RUN_ENV(f, no_actor, 1, "context-issue", "list");
+    ERR_HAS(f, "several administrators");
+    RUN(f, 0, "user", "list", "--json");
+    json_t *items = json_object_get(JSON_OUT(f), "items");
+    assert_int_equal(json_array_size(items), 3);
+}
+
+static void test_tokens(void **state)
+{
+    fx *f = *state;
+    RUN_IN(f, "a good password\n", NULL, 0, "user", "add", "vera", "--role", "viewer",
+           "--password-stdin", "--hash-cost", "test");
+    /* The token alone on stdout, once. */
+    RUN(f, 0, "token", "create", "--label", "ci job");
+    size_t len = strcspn(f->r.out, "\n");
+    assert_int_equal(len, 48);
+    assert_int_equal(strncmp(f->r.out, "isms_", 5), 0);
+    assert_string_equal(f->r.out + len, "\n");
+    char *token = hold(f, strndup(f->r.out, len));
+    RUN(f, 0, "token", "list");
+    OUT_HAS(f, "ci job");
+    OUT_HAS(f, "in force");
+    assert_null(strstr(f->r.out, token));
+    RUN(f, 0, "token", "create", "--user", "vera", "--role", "viewer", "--expires", "2999-12-31");
+    RUN(f, 0, "--json", "token", "list", "--all");
+    json_t *items = json_object_get(JSON_OUT(f), "items");
+    assert_int_equal(json_array_size(items), 2);
+    JSTR_EQ(json_array_get(items, 0), "user", "vera");
+    JSTR_EQ(json_array_get(items, 0), "expires_at", "2999-12-31T00:00:00.000Z");
+    /* Bad input names the field; nothing is written. */
+    REFUSED(f, 1, "--expires", "token", "create", "--expires", "2001-01-01");
+    REFUSED(f, 1, "--expires", "token", "create", "--expires", "soon");
+    REFUSED(f, 1, "--role", "token", "create", "--user", "vera", "--role", "manager");
+    REFUSED(f, 1, "--user", "token", "create", "--user", "nobody");
+    REFUSED(f, 2, "token id", "token", "revoke", "x");
+    REFUSED(f, 1, "no such API token", "token", "revoke", "99");
+    /* Others' tokens are the administrator's business. */
+    const char *vera[] = {f->env_db, "ISMS_ACTOR=vera", NULL};
+    RUN_ENV(f, vera, 1, "token", "create", "--user", "tester");
+    ERR_HAS(f, "admin role");
+    RUN_ENV(f, vera, 1, "token", "revoke", "1");
+    ERR_HAS(f, "no such API token");
+    RUN_ENV(f, vera, 0, "token", "list");
+    OUT_HAS(f, "vera");
+    assert_null(strstr(f->r.out, "ci job"));
+    RUN_ENV(f, vera, 0, "token", "revoke", "2");
+    RUN(f, 0, "token", "revoke", "1");
+    OUT_HAS(f, "Revoked token 1");
+    RUN(f, 0, "token", "list", "--all");
+    OUT_HAS(f, "revoked");
+}
+
 int main(void)
 {
     /* Tests choose the database and actor themselves. */
@@ -1888,6 +2019,8 @@ int main(void)
         T_DB(test_schema),
         T_DB(test_actor),
         T_DB(test_text_round_trip),
+        T_DB(test_users),
+        T_DB(test_tokens),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
