@@ -23,6 +23,8 @@
 # beside blocked handlers (4 clients whose creates wait for the write lock that
 # the sqlite3 shell holds: blocked without using the CPU).
 #
+# Every request carries an API token (Authorization: Bearer, wrk -H and
+# create.lua) of a user added to the database after bench-store made it.
 # The access log goes to a file, as it would in production. wrk, curl and
 # sqlite3 must be installed (scripts/install-deps.sh bench; `make bench` does
 # it). Exit status 0 whatever the figures; 1 if something fails.
@@ -109,9 +111,11 @@ wrk_run() {
     t=$c
     [ "$t" -gt 2 ] && t=2
     if [ $# -ge 4 ]; then
-        wrk -t"$t" -c"$c" -d"$2"s --timeout 10s --latency -s "$4" "$3" >"$tmp/wrk.out" 2>&1 || true
+        wrk -t"$t" -c"$c" -d"$2"s --timeout 10s --latency -H "$AUTH" -s "$4" "$3" \
+            >"$tmp/wrk.out" 2>&1 || true
     else
-        wrk -t"$t" -c"$c" -d"$2"s --timeout 10s --latency "$3" >"$tmp/wrk.out" 2>&1 || true
+        wrk -t"$t" -c"$c" -d"$2"s --timeout 10s --latency -H "$AUTH" "$3" >"$tmp/wrk.out" 2>&1 ||
+            true
     fi
     rps=$(sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' "$tmp/wrk.out")
     [ -n "$rps" ] || { cat "$tmp/wrk.out" >&2; die "wrk failed on $3"; }
@@ -179,6 +183,7 @@ start_slow_uploads() {
     i=0
     while [ "$i" -lt "$SLOW_CLIENTS" ]; do
         curl -s -o /dev/null --limit-rate 1K -H 'Content-Type: application/json' -H 'Expect:' \
+            -H "$AUTH" \
             --data-binary @"$tmp/slow-body" "$base" &
         bg_pids="$bg_pids $!"
         i=$((i + 1))
@@ -207,7 +212,7 @@ stall_test() {
     # a pool every worker gets one (a new connection goes to a worker that is free).
     i=0
     while [ "$i" -lt "$SLOW_HANDLERS" ]; do
-        wrk -t1 -c1 -d$((STALL_S + 3))s "$base?q=no%20such%20words" >"$tmp/slow.$i" 2>&1 &
+        wrk -t1 -c1 -d$((STALL_S + 3))s -H "$AUTH" "$base?q=no%20such%20words" >"$tmp/slow.$i" 2>&1 &
         bg_pids="$bg_pids $!"
         i=$((i + 1))
         sleep 0.3
@@ -229,7 +234,7 @@ stall_test() {
     sleep 0.5
     i=0
     while [ "$i" -lt "$SLOW_HANDLERS" ]; do
-        wrk -t1 -c1 -d$((STALL_S + 2))s --timeout 10s -s "$LUA" "$base" >/dev/null 2>&1 &
+        wrk -t1 -c1 -d$((STALL_S + 2))s --timeout 10s -H "$AUTH" -s "$LUA" "$base" >/dev/null 2>&1 &
         bg_pids="$bg_pids $!"
         i=$((i + 1))
         sleep 0.3
@@ -245,6 +250,12 @@ stall_test() {
 echo "bench-api: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 "$BENCH_STORE" --keep "$tmp/base.isms" --records "$RECORDS"
 MIDDLE=$(((RECORDS + 1) / 2)) # bench-store checked RECORDS
+# A user and an API token for every request (the first user of the ISMS is an admin).
+echo "bench password 1" | "$ISMS" --db "$tmp/base.isms" user add bench --role admin,manager \
+    --password-stdin --hash-cost test >/dev/null
+ISMS_TOKEN=$("$ISMS" --db "$tmp/base.isms" token create --label bench-api)
+export ISMS_TOKEN # create.lua reads it
+AUTH="Authorization: Bearer $ISMS_TOKEN"
 echo "bench-api: wrk on 127.0.0.1, ${DURATION} s per figure; targets at 4 connections:" \
     ">= $TARGET_LIST list pages/s, >= $TARGET_GET gets/s, p50 < $TARGET_P50_MS ms, RSS < $TARGET_RSS_MB MB"
 
@@ -257,8 +268,8 @@ for mode in $MODES; do
     echo "== $label"
     start_server "$mode"
     # Warm-up: SQLite's page cache and the statement caches.
-    wrk -t2 -c4 -d2s "$base" >/dev/null 2>&1 || true
-    wrk -t2 -c4 -d1s "$base/ISS-$MIDDLE" >/dev/null 2>&1 || true
+    wrk -t2 -c4 -d2s -H "$AUTH" "$base" >/dev/null 2>&1 || true
+    wrk -t2 -c4 -d1s -H "$AUTH" "$base/ISS-$MIDDLE" >/dev/null 2>&1 || true
     for c in 1 4; do
         wrk_run "$c" "$DURATION" "$base"
         report "list (first page, 50 rows)" "$c" "$TARGET_LIST"

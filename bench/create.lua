@@ -3,6 +3,8 @@
 -- server answers 201, and wrk counts anything else as "Non-2xx".
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
+-- The API token bench-api.sh made (wrk -H sets it too; a script's headers are its own).
+wrk.headers["Authorization"] = "Bearer " .. (os.getenv("ISMS_TOKEN") or "")
 wrk.body = '{"title":"Benchmark issue created over HTTP","origin":"external",' ..
            '"category":"technological","status":"open","owner":"Grace Novak",' ..
            '"description":"Created by bench/bench-api.sh to time creates.",' ..

@@ -6,12 +6,16 @@ set -eu
 ISMS=$1
 DB=$2
 export ISMS_DB="$DB"
-export ISMS_ACTOR="demo"
+export ISMS_ACTOR="admin"  # the demo's administrator makes every change
 
 say() { printf '\n$ isms %s\n' "$*"; "$ISMS" "$@"; }
 
+PASSWORD=""
 if [ ! -f "$DB" ]; then
-    "$ISMS" init --org "Brightwater Logistics GmbH" >/dev/null
+    # The administrator's password: random, printed once below (only its hash is kept).
+    PASSWORD=$(head -c 18 /dev/urandom | base64 | tr -d '/+=' | cut -c 1-16)
+    printf '%s\n' "$PASSWORD" |
+        "$ISMS" init --org "Brightwater Logistics GmbH" --admin admin --password-stdin >/dev/null
     i() { "$ISMS" "$@" >/dev/null; }
 
     # 4.1 Context issues
@@ -121,16 +125,29 @@ That was the command line. Try, for example:
   $ISMS --help
 MSG
 
-# The demo in the browser, and its JSON API.
+# The demo in the browser, and its JSON API (with a read-only token that expires tomorrow).
 PORT=${PORT:-8080}
+TOMORROW=$(date -u -d tomorrow +%Y-%m-%d)
+TOKEN=$("$ISMS" token create --role viewer --expires "$TOMORROW" --label "make run")
 cat <<MSG
 
 Serving the demo ISMS. Open it in a browser:
 
     http://127.0.0.1:$PORT/
 
-(no login yet: until accounts exist, isms listens on this machine only)
-The same records as JSON, for example:
-  curl -s http://127.0.0.1:$PORT/api/v1/requirements?addressed=partly
+MSG
+if [ -n "$PASSWORD" ]; then
+    cat <<MSG
+Log in as admin with password $PASSWORD
+(shown this once: note it; delete $DB to start again with a new one)
+MSG
+else
+    echo "Log in as admin with the password shown when $DB was created (delete $DB to start again)."
+fi
+cat <<MSG
+
+The same records as JSON, with a read-only API token made for this run:
+  curl -s -H 'Authorization: Bearer $TOKEN' \\
+       http://127.0.0.1:$PORT/api/v1/requirements?addressed=partly
 MSG
 exec "$ISMS" serve --db "$DB" --listen "127.0.0.1:$PORT"

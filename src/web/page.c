@@ -303,8 +303,11 @@ void page_begin(web_page *pg, unsigned status, const char *title)
         html_lit(b, "</span>\n");
     }
     write_user_menu(pg);
-    html_lit(b, "</header>\n<div class=\"shell\">\n");
-    if (pg->req->principal.user_id) /* the clauses are of no use before signing in */
+    /* The clauses are of no use before signing in: no sidebar then. */
+    bool nav = pg->req->principal.user_id != 0;
+    html_lit_either(b, nav, "</header>\n<div class=\"shell\">\n",
+                    "</header>\n<div class=\"shell shell-plain\">\n");
+    if (nav)
         write_nav(pg);
     html_lit(b, "<main id=\"main\" class=\"content\">\n");
     write_crumbs(pg);
