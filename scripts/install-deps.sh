@@ -11,7 +11,7 @@ set -eu
 # Building, and testing: chromium runs the browser tests (tests/js/web.test.mjs,
 # driven by playwright-core at /usr/bin/chromium; no browser is downloaded).
 PACKAGES="gcc make pkg-config meson ninja-build libsqlite3-dev libjansson-dev libcmocka-dev
-          libmicrohttpd-dev libcurl4-openssl-dev chromium"
+          libmicrohttpd-dev libcurl4-openssl-dev libsodium-dev chromium"
 BENCH_PACKAGES="wrk curl sqlite3"
 
 case "${1:-}" in

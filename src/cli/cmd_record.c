@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 #include "cli/output.h"
 #include "core/record_json.h"
+#include "core/history.h"
 #include "core/records.h"
 #include "core/validate.h"
 #include "core/value.h"
@@ -359,17 +360,145 @@ static int verb_list(cli_ctx *c, store *s, const isms_kind *k)
     return EXIT_OK;
 }
 
+/* --- history -------------------------------------------------------------- */
+
+/* --from V --to V: both or neither; a bad one is a field error naming it. */
+static int version_pair(cli_ctx *c, int64_t *from, int64_t *to, isms_status *st)
+{
+    const char *f = args_value(&c->args, "from"), *t = args_value(&c->args, "to");
+    *from = *to = 0;
+    if (!f && !t)
+        return EXIT_OK;
+    if (!f)
+        status_field(st, "from", "is required with --to: the version to compare from");
+    else if (!parse_int64(f, from) || *from < 1)
+        status_field(st, "from", "must be a version number such as 1");
+    if (!t)
+        status_field(st, "to", "is required with --from: the version to compare with");
+    else if (!parse_int64(t, to) || *to < 1)
+        status_field(st, "to", "must be a version number such as 2");
+    return EXIT_OK;
+}
+
+static const char *entry_action(cli_ctx *c, const changelog_entry *e)
+{
+    int64_t target;
+    const char *reason;
+    if (strcmp(e->action, CHANGELOG_REDACT) == 0 &&
+        history_redaction(e->content, &c->arena, &target, &reason))
+        return arena_printf(&c->arena, "redact entry %" PRId64 ": %s", target, reason);
+    return e->content ? e->action : arena_printf(&c->arena, "%s (redacted)", e->action);
+}
+
+static void history_print(cli_ctx *c, const isms_kind *k, int64_t id, const history *h)
+{
+    text_table t;
+    table_init(&t, &c->arena, 6);
+    static const char *const head[] = {"VERSION", "SEQ", "AT", "ACTOR", "CHANNEL", "ACTION"};
+    table_add_row(&t, head);
+    for (size_t i = 0; i < h->n; i++) {
+        const changelog_entry *e = &h->items[i];
+        const char *cells[] = {arena_printf(&c->arena, "%" PRId64, e->version),
+                               arena_printf(&c->arena, "%" PRId64, e->seq),
+                               e->at,
+                               e->actor,
+                               e->channel,
+                               entry_action(c, e)};
+        table_add_row(&t, cells);
+    }
+    char hid[ISMS_HUMAN_ID_MAX];
+    human_id_format(hid, k, id);
+    fprintf(c->out, "History of %s (the change log)\n", hid);
+    table_print(&t, c->out);
+    if (h->truncated)
+        fprintf(c->out, "(only the newest %d entries; all: isms log list --id %s)\n", HISTORY_MAX,
+                hid);
+}
+
+static void diff_print(cli_ctx *c, const isms_record *from, const changelog_entry *ef,
+                       const isms_record *to, const changelog_entry *et)
+{
+    char hid[ISMS_HUMAN_ID_MAX];
+    human_id_format(hid, from->kind, from->id);
+    fprintf(c->out,
+            "%s from version %" PRId64 " (%s by %s, %s) to version %" PRId64 " (%s by %s, %s)\n",
+            hid, ef->version, ef->at, ef->actor, ef->channel, et->version, et->at, et->actor,
+            et->channel);
+    history_change *ch;
+    size_t n = history_diff(from, to, &c->arena, &ch);
+    if (n == 0) {
+        fputs("no field differs\n", c->out);
+        return;
+    }
+    text_table t;
+    table_init(&t, &c->arena, 3);
+    static const char *const head[] = {"FIELD", "BEFORE", "AFTER"};
+    table_add_row(&t, head);
+    for (size_t i = 0; i < n; i++) {
+        const char *b = value_text(&c->arena, ch[i].field, ch[i].before);
+        const char *a = value_text(&c->arena, ch[i].field, ch[i].after);
+        const char *cells[] = {ch[i].field->label, b[0] ? b : "-", a[0] ? a : "-"};
+        table_add_row(&t, cells);
+    }
+    table_print(&t, c->out);
+}
+
+static int verb_history(cli_ctx *c, store *s, const isms_kind *k)
+{
+    int64_t id, from, to;
+    isms_status st;
+    status_clear(&st);
+    int rc = record_id_arg(c, k, "history", &id);
+    if (rc == EXIT_OK)
+        rc = version_pair(c, &from, &to, &st);
+    if (rc == EXIT_OK)
+        rc = cli_check_unused(c);
+    if (rc != EXIT_OK)
+        return rc;
+    if (st.code != ISMS_OK)
+        return cli_fail(c, &st);
+    store_conn *conn;
+    if (store_borrow(s, &conn, &st) != ISMS_OK)
+        return cli_fail(c, &st);
+    history h;
+    changelog_entry ef, et;
+    isms_record *rf = NULL, *rt = NULL;
+    isms_err e;
+    if (from) {
+        e = history_version(conn, c->reg, k, id, from, &c->arena, &ef, &rf, &st);
+        if (e == ISMS_OK)
+            e = history_version(conn, c->reg, k, id, to, &c->arena, &et, &rt, &st);
+    } else {
+        e = history_read(conn, k, id, &c->arena, &h, &st);
+    }
+    store_return(conn);
+    if (e != ISMS_OK)
+        return cli_fail(c, &st);
+    if (c->json) {
+        json_t *j = from ? history_diff_to_json(rf, rt, from, to, &c->arena)
+                         : history_to_json(c->reg, k, &h, &c->arena);
+        print_json(c, j);
+        json_decref(j);
+    } else if (from) {
+        diff_print(c, rf, &ef, rt, &et);
+    } else {
+        history_print(c, k, id, &h);
+    }
+    return EXIT_OK;
+}
+
 /* --- dispatch ------------------------------------------------------------- */
 
 int cmd_record(cli_ctx *c, const isms_kind *k, const char *verb)
 {
-    static const char *const verbs[] = {"list", "show", "add", "set", "retire", "delete"};
+    static const char *const verbs[] = {"list",   "show",   "add",    "set",
+                                        "retire", "delete", "history"};
     size_t which = 0;
-    while (which < 6 && strcmp(verbs[which], verb) != 0)
+    while (which < 7 && strcmp(verbs[which], verb) != 0)
         which++;
-    if (which == 6)
-        return cli_usage(c, "%s has no verb '%s' (list, show, add, set, retire%s)", k->name,
-                         verb, (k->flags & KF_DELETABLE) ? ", delete" : "");
+    if (which == 7)
+        return cli_usage(c, "%s has no verb '%s' (list, show, add, set, retire%s, history)",
+                         k->name, verb, (k->flags & KF_DELETABLE) ? ", delete" : "");
     store *s;
     int rc = cli_open_store(c, false, &s);
     if (rc != EXIT_OK)
@@ -384,6 +513,9 @@ int cmd_record(cli_ctx *c, const isms_kind *k, const char *verb)
     case 2:
     case 3:
         rc = verb_add_or_set(c, s, k, which == 2);
+        break;
+    case 6:
+        rc = verb_history(c, s, k);
         break;
     default:
         rc = verb_retire_or_delete(c, s, k, which == 4);

@@ -17,8 +17,8 @@
 #endif
 
 /* Options that never take a value, in every command. */
-static const char *const flag_options[] = {"json", "help", "all", "retired", "version", "sql",
-                                           NULL};
+static const char *const flag_options[] = {"json",    "help", "all",        "retired",
+                                           "version", "sql",  "chain_only", NULL};
 
 int cli_usage(cli_ctx *c, const char *fmt, ...)
 {
@@ -98,6 +98,8 @@ static int run_command(cli_ctx *c, const char *cmd)
         return help ? (help_schema(c), EXIT_OK) : cmd_schema(c);
     if (strcmp(cmd, "serve") == 0)
         return help ? (help_serve(c), EXIT_OK) : cmd_serve(c);
+    if (strcmp(cmd, "log") == 0)
+        return help ? (help_log(c, c->args.npos > 1 ? c->args.pos[1] : NULL), EXIT_OK) : cmd_log(c);
     if (strcmp(cmd, "help") == 0) {
         help_main(c);
         return EXIT_OK;

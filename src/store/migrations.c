@@ -4,9 +4,12 @@
 #include "store/migrate.h"
 
 extern const char migration_sqlite_0001[];
+extern const char migration_sqlite_0002[];
 
 static const migration sqlite_migrations[] = {
     {1, "clause 4: context, interested parties, scope, processes", migration_sqlite_0001},
+    {2, "the change log (7.5.3): append-only, hash-chained, signed checkpoints",
+     migration_sqlite_0002},
 };
 
 migration_set migrations_for(const char *dialect)
