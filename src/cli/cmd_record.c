@@ -197,6 +197,26 @@ static int verb_retire_or_delete(cli_ctx *c, store *s, const isms_kind *k, bool 
 
 /* --- show ----------------------------------------------------------------- */
 
+/* The titles of the records r's references name, per field (NULL where none). */
+static const char **referenced_titles(cli_ctx *c, store_conn *conn, const isms_record *r)
+{
+    const isms_kind *k = r->kind;
+    const char **titles = arena_alloc(&c->arena, sizeof(char *) * (k->nfields ? k->nfields : 1));
+    for (size_t i = 0; i < k->nfields; i++) {
+        const isms_value *v = &r->values[i];
+        const isms_kind *target = k->fields[i].type == FT_REF      ? k->fields[i].target
+                                  : k->fields[i].type == FT_ANYREF ? v->kind
+                                                                   : NULL;
+        titles[i] = NULL;
+        isms_status st;
+        status_clear(&st);
+        isms_record *named;
+        if (v->set && target && store_get(conn, target, v->i, &c->arena, &named, &st) == ISMS_OK)
+            titles[i] = record_title(named);
+    }
+    return titles;
+}
+
 static int verb_show(cli_ctx *c, store *s, const isms_kind *k)
 {
     int64_t id;
@@ -212,14 +232,17 @@ static int verb_show(cli_ctx *c, store *s, const isms_kind *k)
         return cli_fail(c, &st);
     isms_record *r;
     store_referrers refs;
+    const char **titles = NULL;
     isms_err e = store_get(conn, k, id, &c->arena, &r, &st);
     if (e == ISMS_OK)
         e = store_referrers_of(conn, k, id, false, SHOW_REFERRERS_MAX, &c->arena, &refs, &st);
+    if (e == ISMS_OK && !c->json)
+        titles = referenced_titles(c, conn, r);
     store_return(conn);
     if (e != ISMS_OK)
         return cli_fail(c, &st);
     if (!c->json) {
-        print_record(c, r, &refs);
+        print_record(c, r, titles, &refs);
         return EXIT_OK;
     }
     json_t *j = record_to_json(r);

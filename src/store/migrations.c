@@ -4,9 +4,12 @@
 #include "store/migrate.h"
 
 extern const char migration_sqlite_0001[];
+extern const char migration_sqlite_0003[];
 
 static const migration sqlite_migrations[] = {
     {1, "clause 4: context, interested parties, scope, processes", migration_sqlite_0001},
+    /* Numbered as its file (0003_people.sql) once the change log (0002) is merged. */
+    {2, "clause 5.3: people; owners become references to people", migration_sqlite_0003},
 };
 
 migration_set migrations_for(const char *dialect)
