@@ -1213,6 +1213,8 @@ static void test_person(void **state)
     JSTR_EQ(show_json(f, "process", "PRC-1"), "owner", "PER-2");
     assert_string_equal(LIST_IDS(f, "context-issue", "list", "--owner", "PER-2"), "ISS-1");
     assert_string_equal(LIST_IDS(f, "process", "list", "--owner", "PER-1"), "");
+    RUN(f, 0, "context-issue", "list");
+    OUT_HAS(f, "PER-2 Jonas Weber"); /* the owner column names the person */
     RUN(f, 0, k, "show", "PER-2");
     OUT_HAS(f, "Referred to by:");
     OUT_HAS(f, "ISS-1  Skills shortage  (Context issue: Owner)");
