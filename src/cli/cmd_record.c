@@ -198,6 +198,26 @@ static int verb_retire_or_delete(cli_ctx *c, store *s, const isms_kind *k, bool 
 
 /* --- show ----------------------------------------------------------------- */
 
+/* The titles of the records r's references name, per field (NULL where none). */
+static const char **referenced_titles(cli_ctx *c, store_conn *conn, const isms_record *r)
+{
+    const isms_kind *k = r->kind;
+    const char **titles = arena_alloc(&c->arena, sizeof(char *) * (k->nfields ? k->nfields : 1));
+    for (size_t i = 0; i < k->nfields; i++) {
+        const isms_value *v = &r->values[i];
+        const isms_kind *target = k->fields[i].type == FT_REF      ? k->fields[i].target
+                                  : k->fields[i].type == FT_ANYREF ? v->kind
+                                                                   : NULL;
+        titles[i] = NULL;
+        isms_status st;
+        status_clear(&st);
+        isms_record *named;
+        if (v->set && target && store_get(conn, target, v->i, &c->arena, &named, &st) == ISMS_OK)
+            titles[i] = record_title(named);
+    }
+    return titles;
+}
+
 static int verb_show(cli_ctx *c, store *s, const isms_kind *k)
 {
     int64_t id;
@@ -213,14 +233,17 @@ static int verb_show(cli_ctx *c, store *s, const isms_kind *k)
         return cli_fail(c, &st);
     isms_record *r;
     store_referrers refs;
+    const char **titles = NULL;
     isms_err e = store_get(conn, k, id, &c->arena, &r, &st);
     if (e == ISMS_OK)
         e = store_referrers_of(conn, k, id, false, SHOW_REFERRERS_MAX, &c->arena, &refs, &st);
+    if (e == ISMS_OK && !c->json)
+        titles = referenced_titles(c, conn, r);
     store_return(conn);
     if (e != ISMS_OK)
         return cli_fail(c, &st);
     if (!c->json) {
-        print_record(c, r, &refs);
+        print_record(c, r, titles, &refs);
         return EXIT_OK;
     }
     json_t *j = record_to_json(r);
@@ -298,8 +321,50 @@ static int list_query_from_args(cli_ctx *c, const isms_kind *k, store_query *q, 
     return EXIT_OK;
 }
 
-static void list_print_text(cli_ctx *c, const isms_kind *k, const store_page *page)
+/* Titles of referenced records already looked up for a list page. */
+enum { REF_MEMO_MAX = 64 };
+typedef struct ref_title {
+    const isms_kind *kind;
+    int64_t id;
+    const char *title; /* NULL: not found */
+} ref_title;
+typedef struct ref_memo {
+    size_t n;
+    ref_title items[REF_MEMO_MAX];
+} ref_memo;
+
+static const char *memo_title(cli_ctx *c, store_conn *conn, ref_memo *m, const isms_kind *k,
+                              int64_t id)
 {
+    for (size_t i = 0; i < m->n; i++)
+        if (m->items[i].kind == k && m->items[i].id == id)
+            return m->items[i].title;
+    isms_status st;
+    status_clear(&st);
+    isms_record *r;
+    const char *title =
+        store_get(conn, k, id, &c->arena, &r, &st) == ISMS_OK ? record_title(r) : NULL;
+    if (m->n < REF_MEMO_MAX)
+        m->items[m->n++] = (ref_title){k, id, title};
+    return title;
+}
+
+/* A cell of the text table: a reference shows the title after the id ("PER-3 Jonas Weber"). */
+static const char *list_cell(cli_ctx *c, store_conn *conn, ref_memo *m, const isms_field *f,
+                             const isms_value *v)
+{
+    const char *text = value_text(&c->arena, f, v);
+    if (!v->set || (f->type != FT_REF && f->type != FT_ANYREF))
+        return text;
+    const char *title = memo_title(c, conn, m, f->type == FT_REF ? f->target : v->kind, v->i);
+    return title ? arena_printf(&c->arena, "%s %s", text, title) : text;
+}
+
+static void list_print_text(cli_ctx *c, store_conn *conn, const isms_kind *k,
+                            const store_page *page)
+{
+    ref_memo *memo = arena_alloc(&c->arena, sizeof(*memo));
+    memo->n = 0;
     size_t ncols = 1;
     const isms_field *cols[32];
     for (size_t i = 0; i < k->nfields && ncols < 32; i++)
@@ -318,8 +383,8 @@ static void list_print_text(cli_ctx *c, const isms_kind *k, const store_page *pa
         cells[0] = arena_printf(&c->arena, "%s-%" PRId64 "%s", k->prefix, rec->id,
                                 rec->retired_at ? " (retired)" : "");
         for (size_t i = 1; i < ncols; i++)
-            cells[i] = value_text(&c->arena, cols[i],
-                                  &rec->values[kind_field_index(k, cols[i])]);
+            cells[i] = list_cell(c, conn, memo, cols[i],
+                                 &rec->values[kind_field_index(k, cols[i])]);
         table_add_row(&t, cells);
     }
     table_print(&t, c->out);
@@ -344,13 +409,13 @@ static int verb_list(cli_ctx *c, store *s, const isms_kind *k)
         return cli_fail(c, &st);
     store_page page;
     isms_err e = store_list(conn, &q, &c->arena, &page, &st);
+    if (e == ISMS_OK && !c->json)
+        list_print_text(c, conn, k, &page);
     store_return(conn);
     if (e != ISMS_OK)
         return cli_fail(c, &st);
-    if (!c->json) {
-        list_print_text(c, k, &page);
+    if (!c->json)
         return EXIT_OK;
-    }
     json_t *items = json_array();
     for (size_t i = 0; i < page.n; i++)
         json_array_append_new(items, record_to_json(page.items[i]));

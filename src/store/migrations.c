@@ -5,11 +5,13 @@
 
 extern const char migration_sqlite_0001[];
 extern const char migration_sqlite_0002[];
+extern const char migration_sqlite_0003[];
 
 static const migration sqlite_migrations[] = {
     {1, "clause 4: context, interested parties, scope, processes", migration_sqlite_0001},
     {2, "the change log (7.5.3): append-only, hash-chained, signed checkpoints",
      migration_sqlite_0002},
+    {3, "clause 5.3: people; owners become references to people", migration_sqlite_0003},
 };
 
 migration_set migrations_for(const char *dialect)

@@ -460,7 +460,34 @@ isms_err store_checkpoint_last_seq(store_conn *c, int64_t *seq, isms_status *st)
 
 /* --- the baseline of a store that predates the log ------------------------ */
 
-/* Log every record of kind k (retired ones too) as it is now. */
+/*
+ * Log one record as it is now, unless its newest entry already holds exactly
+ * that (or was redacted: logging it again would undo the redaction). So a
+ * later migration that changes records marks the baseline pending again and
+ * only the records it changed, or made, get an entry.
+ */
+static isms_err baseline_record(store_txn *t, const isms_record *r, arena *a, isms_status *st)
+{
+    changelog_entry latest;
+    bool found = false;
+    isms_err e = store_log_latest(t->conn, r->kind, r->id, a, &latest, &found, st);
+    if (e != ISMS_OK)
+        return e;
+    if (found && strcmp(latest.action, CHANGELOG_DELETE) != 0) {
+        if (!latest.content)
+            return ISMS_OK;
+        strbuf b;
+        strbuf_init(&b, LOG_CONTENT_MAX);
+        record_json_write(&b, r);
+        bool same = strbuf_ok(&b) && strcmp(b.ptr, latest.content) == 0;
+        strbuf_dispose(&b);
+        if (same)
+            return ISMS_OK;
+    }
+    return store_log_record(t, CHANGELOG_BASELINE, r, st);
+}
+
+/* Log every record of kind k (retired ones too) that the log does not show as it is. */
 static isms_err baseline_kind(store_txn *t, const isms_kind *k, isms_status *st)
 {
     char cursor[STORE_CURSOR_MAX + 1] = "";
@@ -475,7 +502,7 @@ static isms_err baseline_kind(store_txn *t, const isms_kind *k, isms_status *st)
         store_page page;
         e = store_list(t->conn, &q, &a, &page, st);
         for (size_t i = 0; e == ISMS_OK && i < page.n; i++)
-            e = store_log_record(t, CHANGELOG_BASELINE, page.items[i], st);
+            e = baseline_record(t, page.items[i], &a, st);
         if (e == ISMS_OK && page.next_cursor)
             snprintf(cursor, sizeof(cursor), "%s", page.next_cursor);
         else

@@ -202,13 +202,13 @@ static void test_history_of_changes_from_every_face(void **state)
     assert_string_equal(jstr(r.json, "id"), "ISS-1");
     resp_free(&r);
     http(&r, "PATCH", "/api/v1/context-issues/ISS-1",
-         "{\"version\":1,\"owner\":\"Ann\",\"description\":\"line 1\\nline 2\"}", false);
+         "{\"version\":1,\"effect\":\"Ann\",\"description\":\"line 1\\nline 2\"}", false);
     CHECK_STATUS(&r, 200);
     resp_free(&r);
     /* Through the web form, then the command line on the same database. */
     http(&r, "POST", "/context-issues/ISS-1/edit",
          "version=2&title=Cloud+%3Coutage%3E&origin=external&category=technological&"
-         "owner=Bob&status=monitored&description=line+1%0D%0Aline+2&effect=&climate_related=&"
+         "owner=&status=monitored&description=line+1%0D%0Aline+2&effect=Bob&climate_related=&"
          "review_date=",
          true);
     CHECK_STATUS(&r, 303);
@@ -240,7 +240,7 @@ static void test_history_of_changes_from_every_face(void **state)
         assert_int_equal(jint(rec, "version"), (json_int_t)i + 1);
         assert_string_equal(jstr(rec, "title"), "Cloud <outage>");
     }
-    assert_string_equal(jstr(json_object_get(json_array_get(items, 2), "record"), "owner"), "Bob");
+    assert_string_equal(jstr(json_object_get(json_array_get(items, 2), "record"), "effect"), "Bob");
     assert_string_equal(jstr(json_object_get(json_array_get(items, 3), "record"), "retired_reason"),
                         "moved to the cloud");
     resp_free(&r);
@@ -251,14 +251,14 @@ static void test_history_of_changes_from_every_face(void **state)
     assert_int_equal(jint(r.json, "from"), 1);
     assert_int_equal(jint(r.json, "to"), 4);
     json_t *changes = json_object_get(r.json, "changes");
-    const char *fields[] = {"description", "owner",      "status",
+    const char *fields[] = {"description", "effect",     "status",
                             "retired_at",  "retired_by", "retired_reason"};
     assert_int_equal(json_array_size(changes), 6);
     for (size_t i = 0; i < 6; i++)
         assert_string_equal(jstr(json_array_get(changes, i), "field"), fields[i]);
-    json_t *owner = json_array_get(changes, 1);
-    assert_true(json_is_null(json_object_get(owner, "before")));
-    assert_string_equal(jstr(owner, "after"), "Bob");
+    json_t *effect = json_array_get(changes, 1);
+    assert_true(json_is_null(json_object_get(effect, "before")));
+    assert_string_equal(jstr(effect, "after"), "Bob");
     json_t *status = json_array_get(changes, 2);
     assert_string_equal(jstr(status, "before"), "open");
     assert_string_equal(jstr(status, "after"), "monitored");
@@ -266,9 +266,9 @@ static void test_history_of_changes_from_every_face(void **state)
     /* The other way round, and a version with itself. */
     http(&r, "GET", "/api/v1/context-issues/ISS-1/history?to=1&from=3", NULL, false);
     CHECK_STATUS(&r, 200);
-    owner = json_array_get(json_object_get(r.json, "changes"), 1);
-    assert_string_equal(jstr(owner, "before"), "Bob");
-    assert_true(json_is_null(json_object_get(owner, "after")));
+    effect = json_array_get(json_object_get(r.json, "changes"), 1);
+    assert_string_equal(jstr(effect, "before"), "Bob");
+    assert_true(json_is_null(json_object_get(effect, "after")));
     resp_free(&r);
     http(&r, "GET", "/api/v1/context-issues/ISS-1/history?from=2&to=2", NULL, false);
     CHECK_STATUS(&r, 200);
@@ -342,7 +342,11 @@ static void test_redacted_and_deleted(void **state)
     assert_non_null(strstr(jstr(r.json, "detail"), "redacted"));
     resp_free(&r);
 
-    http(&r, "POST", "/api/v1/processes", "{\"title\":\"Backup\",\"owner\":\"Ann\"}", false);
+    http(&r, "POST", "/api/v1/people", "{\"name\":\"Ann Becker\"}", false);
+    CHECK_STATUS(&r, 201);
+    resp_free(&r);
+    http(&r, "POST", "/api/v1/processes", "{\"title\":\"Backup\",\"owner\":\"PER-1\"}",
+         false);
     CHECK_STATUS(&r, 201);
     resp_free(&r);
     CLI(0, "process", "delete", "PRC-1");
@@ -395,8 +399,9 @@ static void test_history_page(void **state)
     http(&r, "GET", "/context-issues/ISS-1/history?from=1&to=4", NULL, false);
     CHECK_STATUS(&r, 200);
     BODY_HAS(&r, "<h2>Changes from version 1 to version 4</h2>");
-    BODY_HAS(&r, "<th scope=\"row\">Owner</th><td><span class=\"muted\">\xE2\x80\x94</span></td>"
-                 "<td>Bob</td>");
+    BODY_HAS(&r, "<th scope=\"row\">Effect on the ISMS</th><td><span class=\"muted\">"
+                 "\xE2\x80\x94</span></td><td");
+    BODY_HAS(&r, ">Bob</td>");
     BODY_HAS(&r, "<th scope=\"row\">Status</th><td><span class=\"badge badge-info\">open</span>");
     BODY_HAS(&r, "<th scope=\"row\">Description</th><td><span class=\"muted\">\xE2\x80\x94"
                  "</span></td><td class=\"prose\">line 1");
@@ -585,7 +590,7 @@ static void test_log_pages(void **state)
     http(&r, "GET", "/log/3", NULL, false);
     CHECK_STATUS(&r, 200);
     BODY_HAS(&r, "<h1>Entry 3</h1>");
-    BODY_HAS(&r, "<dt>Owner</dt><dd>Bob</dd>");
+    BODY_HAS(&r, "<dt>Effect on the ISMS</dt><dd class=\"prose\">Bob</dd>");
     BODY_HAS(&r, "<form class=\"form confirm\" method=\"post\" data-confirm=\"Redact the content "
                  "of entry 3? This cannot be undone.\" action=\"/log/3/redact\"");
     resp_free(&r);

@@ -138,7 +138,7 @@ static json_t *json_out(fx *f)
 
 /*
  * Six entries:
- *   1 create ISS-1   2 create ISS-2   3 update ISS-1 (owner Ann)
+ *   1 create ISS-1   2 create ISS-2   3 update ISS-1 (effect Ann)
  *   4 create IP-1    5 update ISS-2   6 retire ISS-1
  */
 static void six_entries(fx *f)
@@ -147,10 +147,10 @@ static void six_entries(fx *f)
         "--category", "technological");
     RUN(f, 0, "context-issue", "add", "--title", "Staff turnover", "--origin", "internal",
         "--category", "other");
-    RUN(f, 0, "context-issue", "set", "ISS-1", "--owner", "Ann");
+    RUN(f, 0, "context-issue", "set", "ISS-1", "--effect", "Ann");
     RUN(f, 0, "interested-party", "add", "--title", "Customers", "--category", "customer",
         "--origin", "external");
-    RUN(f, 0, "--as", "bob", "context-issue", "set", "ISS-2", "--owner", "Bob");
+    RUN(f, 0, "--as", "bob", "context-issue", "set", "ISS-2", "--effect", "Bob");
     RUN(f, 0, "context-issue", "retire", "ISS-1", "--reason", "resolved");
 }
 
@@ -417,7 +417,7 @@ static void test_record_changed_around_isms(void **state)
     six_entries(f);
     sqlite3 *db = NULL;
     assert_int_equal(sqlite3_open_v2(f->db, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-    attack(db, "UPDATE context_issue SET owner = 'Eve' WHERE id = 2");
+    attack(db, "UPDATE context_issue SET effect = 'Eve' WHERE id = 2");
     sqlite3_close(db);
     RUN(f, 1, "log", "verify");
     ERR_HAS(f, "record ISS-2 differs from its last change log entry 5");
@@ -438,7 +438,7 @@ static void test_failed_entry_leaves_nothing(void **state)
     RUN(f, 1, "context-issue", "add", "--title", "Never", "--origin", "internal", "--category",
         "other");
     ERR_HAS(f, "change log");
-    RUN(f, 1, "context-issue", "set", "ISS-2", "--owner", "Nobody");
+    RUN(f, 1, "context-issue", "set", "ISS-2", "--effect", "Nobody");
     RUN(f, 0, "context-issue", "list", "--all", "--json");
     OUT_LACKS(f, "Never");
     OUT_LACKS(f, "Nobody");
@@ -512,7 +512,7 @@ static void test_history_verb(void **state)
     OUT_LACKS(f, "ISS-2");
     RUN(f, 0, "context-issue", "history", "ISS-1", "--from", "1", "--to", "3");
     OUT_HAS(f, "ISS-1 from version 1");
-    OUT_HAS(f, "Owner");
+    OUT_HAS(f, "Effect on the ISMS");
     OUT_HAS(f, "Ann");
     OUT_HAS(f, "Reason for retiring");
     OUT_HAS(f, "resolved");
@@ -521,7 +521,7 @@ static void test_history_verb(void **state)
     RUN(f, 0, "context-issue", "history", "ISS-2", "--from", "1", "--to", "2", "--json");
     json_t *j = json_out(f);
     json_t *ch = json_array_get(json_object_get(j, "changes"), 0);
-    assert_string_equal(json_string_value(json_object_get(ch, "field")), "owner");
+    assert_string_equal(json_string_value(json_object_get(ch, "field")), "effect");
     assert_true(json_is_null(json_object_get(ch, "before")));
     assert_string_equal(json_string_value(json_object_get(ch, "after")), "Bob");
     json_decref(j);
@@ -531,10 +531,11 @@ static void test_history_verb(void **state)
     assert_string_equal(json_string_value(json_object_get(second, "actor")), "bob");
     assert_string_equal(json_string_value(json_object_get(second, "channel")), "cli");
     assert_string_equal(
-        json_string_value(json_object_get(json_object_get(second, "record"), "owner")), "Bob");
+        json_string_value(json_object_get(json_object_get(second, "record"), "effect")), "Bob");
     json_decref(j);
     /* A deleted record keeps its history. */
-    RUN(f, 0, "process", "add", "--title", "Backup", "--owner", "Ann");
+    RUN(f, 0, "person", "add", "--name", "Ann Becker");
+    RUN(f, 0, "process", "add", "--title", "Backup", "--owner", "PER-1");
     RUN(f, 0, "process", "delete", "PRC-1");
     RUN(f, 0, "process", "history", "PRC-1");
     OUT_HAS(f, "delete");
