@@ -127,9 +127,10 @@ typedef struct issue_fields {
     size_t title, origin, category, description, effect, climate, owner, status, review;
     const char *const *categories;
     size_t ncategories;
-    const char *owners[50];
     time_t review_base;
 } issue_fields;
+
+enum { NPEOPLE = 50 }; /* owners: PER-1 to PER-50, added to every database first */
 
 static size_t field_index(const isms_kind *k, const char *name)
 {
@@ -155,11 +156,6 @@ static void issue_fields_init(issue_fields *f, const isms_kind *k)
     f->review = field_index(k, "review_date");
     f->categories = k->fields[f->category].values;
     f->ncategories = count_strings(f->categories);
-    static char names[50][32];
-    for (size_t i = 0; i < 50; i++) {
-        snprintf(names[i], sizeof(names[i]), "%s %s", first_names[i % 10], last_names[i / 10]);
-        f->owners[i] = names[i];
-    }
     struct tm base = {.tm_year = 2026 - 1900, .tm_mon = 11, .tm_mday = 1, .tm_hour = 12};
     f->review_base = timegm(&base);
 }
@@ -189,7 +185,7 @@ static isms_record *make_issue(const issue_fields *f, arena *a, size_t n)
     if (rng_below(2))
         v[f->climate] = (isms_value){.set = true, .i = (int64_t)rng_below(2)};
     if (rng_below(10) != 0)
-        v[f->owner] = text_value(f->owners[rng_below(50)]);
+        v[f->owner] = (isms_value){.set = true, .i = 1 + (int64_t)rng_below(NPEOPLE)};
     size_t s = rng_below(20); /* 40% open, 35% monitored, 25% closed */
     v[f->status] = text_value(s < 8 ? "open" : s < 15 ? "monitored" : "closed");
     if (rng_below(5) != 0) { /* 20% without a review date */
@@ -211,6 +207,38 @@ typedef struct bench_db {
     store *s;
 } bench_db;
 
+/* The people who own the issues: PER-1 to PER-50, through records_create. */
+static void add_people(store *s)
+{
+    const isms_kind *k = registry_kind(registry_default(), "person");
+    size_t name = field_index(k, "name"), department = field_index(k, "department");
+    static const char *const departments[] = {"IT", "Operations", "Finance", "Sales", "HR"};
+    isms_status st;
+    status_clear(&st);
+    store_conn *c;
+    if (store_borrow(s, &c, &st) != ISMS_OK)
+        fail("borrow", &st);
+    isms_write_ctx ctx;
+    write_ctx_init(&ctx, "bench", "cli");
+    arena a;
+    arena_init(&a);
+    store_txn *t;
+    if (store_begin(c, &ctx, &t, &st) != ISMS_OK)
+        fail("begin", &st);
+    for (size_t i = 0; i < NPEOPLE; i++) {
+        isms_record *r = record_new(&a, k);
+        r->values[name] = text_value(
+            arena_printf(&a, "%s %s", first_names[i % 10], last_names[i / 10]));
+        r->values[department] = text_value(departments[i % 5]);
+        if (records_create(t, r, &a, &st) != ISMS_OK)
+            fail("records_create (person)", &st);
+    }
+    if (store_commit(t, &st) != ISMS_OK)
+        fail("commit", &st);
+    arena_dispose(&a);
+    store_return(c);
+}
+
 static void db_create(bench_db *db, const char *name)
 {
     const char *tmp = getenv("TMPDIR");
@@ -222,6 +250,7 @@ static void db_create(bench_db *db, const char *name)
     store_options opt = {.create = true};
     if (store_open(&db->s, registry_default(), db->path, &opt, &st) != ISMS_OK)
         fail("cannot create the database", &st);
+    add_people(db->s);
 }
 
 static void db_close(bench_db *db)
@@ -526,6 +555,7 @@ static int keep_database(const char *path, const issue_fields *f, size_t n)
     store_options opt = {.create = true};
     if (store_open(&s, registry_default(), path, &opt, &st) != ISMS_OK)
         fail("cannot create the database", &st);
+    add_people(s);
     double secs = insert_issues(s, f, n, VIA_RECORDS);
     store_free(s); /* checkpoints the WAL into the file */
     printf("bench-store: %s holds %zu context issues (%.2f s, %.1f MiB)\n", path, n, secs,

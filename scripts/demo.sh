@@ -17,32 +17,69 @@ if [ ! -f "$DB" ]; then
     printf '%s\n' "$PASSWORD" |
         "$ISMS" init --org "Brightwater Logistics GmbH" --admin admin --password-stdin >/dev/null
     i() { "$ISMS" "$@" >/dev/null; }
+    # A person's id, as `isms person add` prints it.
+    person() { "$ISMS" person add "$@"; }
+    mail() { printf '%s@brightwater-logistics.example' "$1"; }
+
+    # 5.3 People: who owns what. Top management directs the company; the ISMS manager
+    # runs the ISMS for it. Most of them will never log in.
+    CEO=$(person --name "Dr. Katharina Berger" --job-title "Chief Executive Officer" \
+        --department "Management" --top-management true --email "$(mail katharina.berger)")
+    CFO=$(person --name "Markus Brandt" --job-title "Chief Financial Officer" \
+        --department "Finance" --top-management true --manager "$CEO" --email "$(mail markus.brandt)")
+    COO=$(person --name "Stefan Hofmann" --job-title "Chief Operating Officer" \
+        --department "Operations" --top-management true --manager "$CEO" \
+        --email "$(mail stefan.hofmann)")
+    CISO=$(person --name "Lena Vogt" --job-title "Information Security Manager (CISO)" \
+        --department "Information security" --top-management false --manager "$CEO" \
+        --email "$(mail lena.vogt)")
+    IT=$(person --name "Tobias Klein" --job-title "Head of IT" --department "IT" \
+        --top-management false --manager "$COO" --email "$(mail tobias.klein)")
+    HR=$(person --name "Aylin Kaya" --job-title "Head of Human Resources" \
+        --department "Human resources" --top-management false --manager "$CEO" \
+        --email "$(mail aylin.kaya)")
+    SALES=$(person --name "Jonas Weber" --job-title "Head of Sales and Key Accounts" \
+        --department "Sales" --top-management false --manager "$CEO" --email "$(mail jonas.weber)")
+    DPO=$(person --name "Dr. Sabine Roth" --job-title "Legal Counsel and Data Protection Officer" \
+        --department "Legal and data protection" --top-management false --manager "$CEO" \
+        --email "$(mail sabine.roth)")
+    ITOPS=$(person --name "Emre Yilmaz" --job-title "IT Operations Lead" --department "IT" \
+        --top-management false --manager "$IT" --email "$(mail emre.yilmaz)")
+    HUB=$(person --name "Julia Neumann" --job-title "Site Manager, Hamburg hub" \
+        --department "Operations" --top-management false --manager "$COO" \
+        --email "$(mail julia.neumann)")
+    i person add --name "Piotr Nowak" --job-title "Warehouse Manager, Duisburg" \
+        --department "Operations" --top-management false --manager "$COO" \
+        --email "$(mail piotr.nowak)"
+    BUY=$(person --name "Claudia Lange" --job-title "Procurement Manager" \
+        --department "Procurement" --top-management false --manager "$CFO" \
+        --email "$(mail claudia.lange)")
 
     # 4.1 Context issues
     i context-issue add --title "NIS2 brings freight forwarding under national cyber law" \
-        --origin external --category regulatory --owner "Lena Vogt" --review-date 2027-03-31 \
+        --origin external --category regulatory --owner "$CISO" --review-date 2027-03-31 \
         --description "The national NIS2 implementation lists logistics as an important sector." \
         --effect "Raises the bar for incident reporting and supplier security."
     i context-issue add --title "Customers demand ISO/IEC 27001 certification in tenders" \
-        --origin external --category competitive --owner "Jonas Weber" --review-date 2027-01-15 \
+        --origin external --category competitive --owner "$SALES" --review-date 2027-01-15 \
         --effect "Certification decides whether we may bid for large retail contracts."
     i context-issue add --title "Ransomware attacks on ports and carriers" --origin external \
-        --category technological --owner "Lena Vogt" --status monitored \
+        --category technological --owner "$CISO" --status monitored \
         --effect "Outages of partner systems stop shipments; our own systems are a target."
     i context-issue add --title "Heavy rain and floods at the Hamburg hub" --origin external \
-        --category environmental --climate-related true --owner "Markus Brandt" \
+        --category environmental --climate-related true --owner "$HUB" \
         --review-date 2027-06-30 \
         --effect "The data room sits on the ground floor of a site in a flood zone."
     i context-issue add --title "Warehouse staff turnover above 20 % a year" --origin internal \
-        --category organizational --owner "Aylin Kaya" \
+        --category organizational --owner "$HR" \
         --effect "Awareness training must reach many new people quickly."
     i context-issue add --title "Legacy transport management system on premises" \
-        --origin internal --category technological --owner "Tobias Klein" \
+        --origin internal --category technological --owner "$IT" \
         --effect "Patching is slow; the vendor's support ends in 2028."
     i context-issue add --title "Cloud-first strategy for office IT" --origin internal \
-        --category strategic --owner "Jonas Weber" --status open
+        --category strategic --owner "$IT" --status open
     i context-issue add --title "Open reporting culture after the 2025 phishing incident" \
-        --origin internal --category cultural --owner "Aylin Kaya" --status closed
+        --origin internal --category cultural --owner "$CISO" --status closed
 
     i climate-decision add --title "Climate change relevance, 2026" --relevant true \
         --decided-by "Management board" --decided-on 2026-02-10 \
@@ -50,38 +87,42 @@ if [ ! -f "$DB" ]; then
 
     # 4.2 Interested parties and requirements
     i interested-party add --title "Retail customers" --category customer --origin external \
-        --owner "Jonas Weber" --expectations "Shipment data kept confidential and available around the clock."
+        --owner "$SALES" --expectations "Shipment data kept confidential and available around the clock."
     i interested-party add --title "Federal Office for Information Security (BSI)" \
-        --category authority --origin external --owner "Lena Vogt"
+        --category authority --origin external --owner "$CISO"
     i interested-party add --title "Employees and works council" --category employee \
-        --origin internal --owner "Aylin Kaya"
+        --origin internal --owner "$HR"
     i interested-party add --title "Cloud and hosting providers" --category supplier \
-        --origin external --owner "Tobias Klein"
+        --origin external --owner "$IT"
     i interested-party add --title "Cyber insurer" --category insurer --origin external \
-        --owner "Markus Brandt"
+        --owner "$CFO"
     i interested-party add --title "Shareholders" --category shareholder --origin external \
-        --owner "Jonas Weber"
+        --owner "$CEO"
 
     i requirement add --title "Report significant incidents within 24 hours" --party IP-2 \
         --type legal --source "NIS2 implementation act, section 32" --addressed yes \
-        --how-addressed "Incident procedure with an on-call reporting duty." --owner "Lena Vogt"
+        --how-addressed "Incident procedure with an on-call reporting duty." --owner "$CISO"
     i requirement add --title "Protect personal data of consignees" --party IP-1 --type legal \
-        --source "GDPR Art. 32" --addressed yes --how-addressed "Access control and encryption of the TMS database."
+        --source "GDPR Art. 32" --addressed yes --owner "$DPO" \
+        --how-addressed "Access control and encryption of the TMS database."
     i requirement add --title "ISO/IEC 27001 certificate by end of 2027" --party IP-1 \
         --type contractual --source "Framework agreement with MegaMart, clause 14" \
         --addressed partly --how-addressed "ISMS being established; audit planned for Q3 2027." \
-        --reason-not-addressed "Certification audit not yet held." --review-date 2027-09-30
+        --reason-not-addressed "Certification audit not yet held." --review-date 2027-09-30 \
+        --owner "$CISO"
     i requirement add --title "Multi-factor authentication for remote access" --party IP-5 \
         --type contractual --source "Cyber policy 2026, annex B" --addressed partly \
-        --how-addressed "MFA on VPN and email." --reason-not-addressed "Warehouse terminals still use passwords only."
+        --how-addressed "MFA on VPN and email." --owner "$ITOPS" \
+        --reason-not-addressed "Warehouse terminals still use passwords only."
     i requirement add --title "Co-determination on monitoring of employees" --party IP-3 \
         --type legal --source "Works Constitution Act, section 87" --addressed yes \
-        --how-addressed "Logging concept agreed with the works council."
+        --how-addressed "Logging concept agreed with the works council." --owner "$DPO"
     i requirement add --title "Climate risk disclosure in the annual report" --party IP-6 \
         --type regulatory --source "CSRD" --addressed no --climate-related true \
-        --reason-not-addressed "Handled by the sustainability team outside the ISMS."
+        --reason-not-addressed "Handled by the sustainability team outside the ISMS." --owner "$CFO"
     i requirement add --title "Shared responsibility model followed" --party IP-4 \
-        --type contractual --addressed yes --how-addressed "Cloud security baseline per provider."
+        --type contractual --addressed yes --how-addressed "Cloud security baseline per provider." \
+        --owner "$IT"
 
     # 4.3 Scope
     i scope-item add --title "Hamburg headquarters and hub" --type site --inclusion included \
@@ -97,24 +138,27 @@ if [ ! -f "$DB" ]; then
         --justification "Separate legal entity with its own IT; planned for the 2028 scope extension."
 
     # 4.4 ISMS processes
-    i process add --title "Risk management" --owner "Lena Vogt" --status operating \
+    i process add --title "Risk management" --owner "$CISO" --status operating \
         --purpose "Identify, assess and treat information security risks."
-    i process add --title "Incident management" --owner "Tobias Klein" --status operating \
+    i process add --title "Incident management" --owner "$IT" --status operating \
         --interacts-with PRC-1
-    i process add --title "Supplier management" --owner "Markus Brandt" --status operating \
+    i process add --title "Supplier management" --owner "$BUY" --status operating \
         --interacts-with PRC-1,PRC-2
-    i process add --title "Internal audit" --owner "Aylin Kaya" --status planned \
+    i process add --title "Internal audit" --owner "$CFO" --status planned \
         --externally-provided true --provider "Audit partner Nord GmbH"
-    i process add --title "Awareness and training" --owner "Aylin Kaya" --status operating
+    i process add --title "Awareness and training" --owner "$HR" --status operating
     echo "Created the demo ISMS in $DB."
 else
     echo "Using the demo ISMS in $DB."
 fi
 
 say kinds
+say person list --sort department
+say person list --top-management true
 say context-issue list
 say requirement list --addressed partly
 say process show PRC-1
+say person show PER-4
 cat <<MSG
 
 That was the command line. Try, for example:
@@ -122,6 +166,8 @@ That was the command line. Try, for example:
   $ISMS context-issue add --title "New supplier portal" --origin internal --category technological
   $ISMS requirement list --sort -title
   $ISMS interested-party retire IP-6 --reason "test"     (refused: requirements refer to it)
+  $ISMS person retire PER-4 --reason "Left the company"  (refused: she owns records in force)
+  $ISMS context-issue list --owner PER-4
   $ISMS --help
 MSG
 

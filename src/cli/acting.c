@@ -25,14 +25,28 @@ static const cli_verb_permission table[] = {
     {"kinds", NULL, PERM_OPEN},  /* the registry, no database */
     {"schema", NULL, PERM_OPEN}, /* table structure only, no records */
     {"serve", NULL, PERM_OPEN},  /* every request authenticates itself */
-    {"help", NULL, PERM_OPEN},       {"user", "list", PERM_ADMIN},   {"user", "add", PERM_ADMIN},
+    {"help", NULL, PERM_OPEN},
+    {"user", "list", PERM_ADMIN},
+    {"user", "add", PERM_ADMIN},
     {"user", "set", PERM_SELF}, /* one's own password; anything else needs admin */
-    {"user", "disable", PERM_ADMIN}, {"token", "create", PERM_SELF}, /* for oneself; for another
-                                                                        user needs admin */
+    {"user", "disable", PERM_ADMIN},
+    {"token", "create", PERM_SELF}, /* for oneself; for another user needs admin */
     {"token", "list", PERM_SELF},   /* one's own; --user or --all needs admin */
     {"token", "revoke", PERM_SELF}, /* one's own; another's needs admin */
-    {NULL, "list", PERM_READ},       {NULL, "show", PERM_READ},      {NULL, "add", PERM_WRITE},
-    {NULL, "set", PERM_WRITE},       {NULL, "retire", PERM_WRITE},   {NULL, "delete", PERM_WRITE},
+    /* The change log (docs/SECURITY.md). */
+    {"log", "verify", PERM_READ},
+    {"log", "list", PERM_READ},
+    {"log", "redact", PERM_ADMIN},     /* irreversible; personal data retention */
+    {"log", "keygen", PERM_OPEN},      /* writes two key files, touches no database */
+    {"log", "checkpoint", PERM_ADMIN}, /* signs with the server's secret key */
+    /* Every kind of record. */
+    {NULL, "list", PERM_READ},
+    {NULL, "show", PERM_READ},
+    {NULL, "history", PERM_READ},
+    {NULL, "add", PERM_WRITE},
+    {NULL, "set", PERM_WRITE},
+    {NULL, "retire", PERM_WRITE},
+    {NULL, "delete", PERM_WRITE},
 };
 
 static isms_permission permission_of(const char *cmd, const char *verb, bool kind)

@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "cli/args.h"
+#include "core/changelog.h"
 #include "core/registry.h"
 #include "core/password.h"
 #include "core/roles.h"
@@ -14,6 +15,9 @@
 
 /* Exit codes: the CLI's contract with scripts. */
 enum { EXIT_OK = 0, EXIT_USER = 1, EXIT_USAGE = 2, EXIT_STORE = 3 };
+
+/* `isms log list`: entries per page. */
+enum { LOG_LIST_DEFAULT = 50, LOG_LIST_MAX = 1000 };
 
 typedef struct cli_ctx {
     const isms_registry *reg;
@@ -79,6 +83,13 @@ int cmd_serve(cli_ctx *c);
 int cmd_record(cli_ctx *c, const isms_kind *k, const char *verb);
 int cmd_user(cli_ctx *c, const char *verb);
 int cmd_token(cli_ctx *c, const char *verb);
+int cmd_log(cli_ctx *c);
+
+/* Read a secret key file (`isms log keygen`), refusing one others may read; usage error. */
+int cli_read_secret_key(cli_ctx *c, const char *option, const char *path, changelog_keypair *kp);
+
+/* Print a checkpoint just signed (text or --json). */
+void cli_print_checkpoint(cli_ctx *c, const changelog_checkpoint *cp);
 
 /* Help texts, generated from the registry where generic. */
 void help_main(cli_ctx *c);
@@ -88,6 +99,7 @@ void help_schema(cli_ctx *c);
 void help_serve(cli_ctx *c);
 void help_user(cli_ctx *c, const char *verb);
 void help_token(cli_ctx *c, const char *verb);
+void help_log(cli_ctx *c, const char *verb); /* verb NULL: the command */
 void help_kind(cli_ctx *c, const isms_kind *k);
 bool help_verb(cli_ctx *c, const isms_kind *k, const char *verb);
 

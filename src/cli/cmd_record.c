@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 #include "cli/output.h"
 #include "core/record_json.h"
+#include "core/history.h"
 #include "core/records.h"
 #include "core/validate.h"
 #include "core/value.h"
@@ -197,6 +198,26 @@ static int verb_retire_or_delete(cli_ctx *c, store *s, const isms_kind *k, bool 
 
 /* --- show ----------------------------------------------------------------- */
 
+/* The titles of the records r's references name, per field (NULL where none). */
+static const char **referenced_titles(cli_ctx *c, store_conn *conn, const isms_record *r)
+{
+    const isms_kind *k = r->kind;
+    const char **titles = arena_alloc(&c->arena, sizeof(char *) * (k->nfields ? k->nfields : 1));
+    for (size_t i = 0; i < k->nfields; i++) {
+        const isms_value *v = &r->values[i];
+        const isms_kind *target = k->fields[i].type == FT_REF      ? k->fields[i].target
+                                  : k->fields[i].type == FT_ANYREF ? v->kind
+                                                                   : NULL;
+        titles[i] = NULL;
+        isms_status st;
+        status_clear(&st);
+        isms_record *named;
+        if (v->set && target && store_get(conn, target, v->i, &c->arena, &named, &st) == ISMS_OK)
+            titles[i] = record_title(named);
+    }
+    return titles;
+}
+
 static int verb_show(cli_ctx *c, store *s, const isms_kind *k)
 {
     int64_t id;
@@ -212,14 +233,17 @@ static int verb_show(cli_ctx *c, store *s, const isms_kind *k)
         return cli_fail(c, &st);
     isms_record *r;
     store_referrers refs;
+    const char **titles = NULL;
     isms_err e = store_get(conn, k, id, &c->arena, &r, &st);
     if (e == ISMS_OK)
         e = store_referrers_of(conn, k, id, false, SHOW_REFERRERS_MAX, &c->arena, &refs, &st);
+    if (e == ISMS_OK && !c->json)
+        titles = referenced_titles(c, conn, r);
     store_return(conn);
     if (e != ISMS_OK)
         return cli_fail(c, &st);
     if (!c->json) {
-        print_record(c, r, &refs);
+        print_record(c, r, titles, &refs);
         return EXIT_OK;
     }
     json_t *j = record_to_json(r);
@@ -297,8 +321,50 @@ static int list_query_from_args(cli_ctx *c, const isms_kind *k, store_query *q, 
     return EXIT_OK;
 }
 
-static void list_print_text(cli_ctx *c, const isms_kind *k, const store_page *page)
+/* Titles of referenced records already looked up for a list page. */
+enum { REF_MEMO_MAX = 64 };
+typedef struct ref_title {
+    const isms_kind *kind;
+    int64_t id;
+    const char *title; /* NULL: not found */
+} ref_title;
+typedef struct ref_memo {
+    size_t n;
+    ref_title items[REF_MEMO_MAX];
+} ref_memo;
+
+static const char *memo_title(cli_ctx *c, store_conn *conn, ref_memo *m, const isms_kind *k,
+                              int64_t id)
 {
+    for (size_t i = 0; i < m->n; i++)
+        if (m->items[i].kind == k && m->items[i].id == id)
+            return m->items[i].title;
+    isms_status st;
+    status_clear(&st);
+    isms_record *r;
+    const char *title =
+        store_get(conn, k, id, &c->arena, &r, &st) == ISMS_OK ? record_title(r) : NULL;
+    if (m->n < REF_MEMO_MAX)
+        m->items[m->n++] = (ref_title){k, id, title};
+    return title;
+}
+
+/* A cell of the text table: a reference shows the title after the id ("PER-3 Jonas Weber"). */
+static const char *list_cell(cli_ctx *c, store_conn *conn, ref_memo *m, const isms_field *f,
+                             const isms_value *v)
+{
+    const char *text = value_text(&c->arena, f, v);
+    if (!v->set || (f->type != FT_REF && f->type != FT_ANYREF))
+        return text;
+    const char *title = memo_title(c, conn, m, f->type == FT_REF ? f->target : v->kind, v->i);
+    return title ? arena_printf(&c->arena, "%s %s", text, title) : text;
+}
+
+static void list_print_text(cli_ctx *c, store_conn *conn, const isms_kind *k,
+                            const store_page *page)
+{
+    ref_memo *memo = arena_alloc(&c->arena, sizeof(*memo));
+    memo->n = 0;
     size_t ncols = 1;
     const isms_field *cols[32];
     for (size_t i = 0; i < k->nfields && ncols < 32; i++)
@@ -317,8 +383,8 @@ static void list_print_text(cli_ctx *c, const isms_kind *k, const store_page *pa
         cells[0] = arena_printf(&c->arena, "%s-%" PRId64 "%s", k->prefix, rec->id,
                                 rec->retired_at ? " (retired)" : "");
         for (size_t i = 1; i < ncols; i++)
-            cells[i] = value_text(&c->arena, cols[i],
-                                  &rec->values[kind_field_index(k, cols[i])]);
+            cells[i] = list_cell(c, conn, memo, cols[i],
+                                 &rec->values[kind_field_index(k, cols[i])]);
         table_add_row(&t, cells);
     }
     table_print(&t, c->out);
@@ -343,13 +409,13 @@ static int verb_list(cli_ctx *c, store *s, const isms_kind *k)
         return cli_fail(c, &st);
     store_page page;
     isms_err e = store_list(conn, &q, &c->arena, &page, &st);
+    if (e == ISMS_OK && !c->json)
+        list_print_text(c, conn, k, &page);
     store_return(conn);
     if (e != ISMS_OK)
         return cli_fail(c, &st);
-    if (!c->json) {
-        list_print_text(c, k, &page);
+    if (!c->json)
         return EXIT_OK;
-    }
     json_t *items = json_array();
     for (size_t i = 0; i < page.n; i++)
         json_array_append_new(items, record_to_json(page.items[i]));
@@ -359,17 +425,145 @@ static int verb_list(cli_ctx *c, store *s, const isms_kind *k)
     return EXIT_OK;
 }
 
+/* --- history -------------------------------------------------------------- */
+
+/* --from V --to V: both or neither; a bad one is a field error naming it. */
+static int version_pair(cli_ctx *c, int64_t *from, int64_t *to, isms_status *st)
+{
+    const char *f = args_value(&c->args, "from"), *t = args_value(&c->args, "to");
+    *from = *to = 0;
+    if (!f && !t)
+        return EXIT_OK;
+    if (!f)
+        status_field(st, "from", "is required with --to: the version to compare from");
+    else if (!parse_int64(f, from) || *from < 1)
+        status_field(st, "from", "must be a version number such as 1");
+    if (!t)
+        status_field(st, "to", "is required with --from: the version to compare with");
+    else if (!parse_int64(t, to) || *to < 1)
+        status_field(st, "to", "must be a version number such as 2");
+    return EXIT_OK;
+}
+
+static const char *entry_action(cli_ctx *c, const changelog_entry *e)
+{
+    int64_t target;
+    const char *reason;
+    if (strcmp(e->action, CHANGELOG_REDACT) == 0 &&
+        history_redaction(e->content, &c->arena, &target, &reason))
+        return arena_printf(&c->arena, "redact entry %" PRId64 ": %s", target, reason);
+    return e->content ? e->action : arena_printf(&c->arena, "%s (redacted)", e->action);
+}
+
+static void history_print(cli_ctx *c, const isms_kind *k, int64_t id, const history *h)
+{
+    text_table t;
+    table_init(&t, &c->arena, 6);
+    static const char *const head[] = {"VERSION", "SEQ", "AT", "ACTOR", "CHANNEL", "ACTION"};
+    table_add_row(&t, head);
+    for (size_t i = 0; i < h->n; i++) {
+        const changelog_entry *e = &h->items[i];
+        const char *cells[] = {arena_printf(&c->arena, "%" PRId64, e->version),
+                               arena_printf(&c->arena, "%" PRId64, e->seq),
+                               e->at,
+                               e->actor,
+                               e->channel,
+                               entry_action(c, e)};
+        table_add_row(&t, cells);
+    }
+    char hid[ISMS_HUMAN_ID_MAX];
+    human_id_format(hid, k, id);
+    fprintf(c->out, "History of %s (the change log)\n", hid);
+    table_print(&t, c->out);
+    if (h->truncated)
+        fprintf(c->out, "(only the newest %d entries; all: isms log list --id %s)\n", HISTORY_MAX,
+                hid);
+}
+
+static void diff_print(cli_ctx *c, const isms_record *from, const changelog_entry *ef,
+                       const isms_record *to, const changelog_entry *et)
+{
+    char hid[ISMS_HUMAN_ID_MAX];
+    human_id_format(hid, from->kind, from->id);
+    fprintf(c->out,
+            "%s from version %" PRId64 " (%s by %s, %s) to version %" PRId64 " (%s by %s, %s)\n",
+            hid, ef->version, ef->at, ef->actor, ef->channel, et->version, et->at, et->actor,
+            et->channel);
+    history_change *ch;
+    size_t n = history_diff(from, to, &c->arena, &ch);
+    if (n == 0) {
+        fputs("no field differs\n", c->out);
+        return;
+    }
+    text_table t;
+    table_init(&t, &c->arena, 3);
+    static const char *const head[] = {"FIELD", "BEFORE", "AFTER"};
+    table_add_row(&t, head);
+    for (size_t i = 0; i < n; i++) {
+        const char *b = value_text(&c->arena, ch[i].field, ch[i].before);
+        const char *a = value_text(&c->arena, ch[i].field, ch[i].after);
+        const char *cells[] = {ch[i].field->label, b[0] ? b : "-", a[0] ? a : "-"};
+        table_add_row(&t, cells);
+    }
+    table_print(&t, c->out);
+}
+
+static int verb_history(cli_ctx *c, store *s, const isms_kind *k)
+{
+    int64_t id, from, to;
+    isms_status st;
+    status_clear(&st);
+    int rc = record_id_arg(c, k, "history", &id);
+    if (rc == EXIT_OK)
+        rc = version_pair(c, &from, &to, &st);
+    if (rc == EXIT_OK)
+        rc = cli_check_unused(c);
+    if (rc != EXIT_OK)
+        return rc;
+    if (st.code != ISMS_OK)
+        return cli_fail(c, &st);
+    store_conn *conn;
+    if (store_borrow(s, &conn, &st) != ISMS_OK)
+        return cli_fail(c, &st);
+    history h;
+    changelog_entry ef, et;
+    isms_record *rf = NULL, *rt = NULL;
+    isms_err e;
+    if (from) {
+        e = history_version(conn, c->reg, k, id, from, &c->arena, &ef, &rf, &st);
+        if (e == ISMS_OK)
+            e = history_version(conn, c->reg, k, id, to, &c->arena, &et, &rt, &st);
+    } else {
+        e = history_read(conn, k, id, &c->arena, &h, &st);
+    }
+    store_return(conn);
+    if (e != ISMS_OK)
+        return cli_fail(c, &st);
+    if (c->json) {
+        json_t *j = from ? history_diff_to_json(rf, rt, from, to, &c->arena)
+                         : history_to_json(c->reg, k, &h, &c->arena);
+        print_json(c, j);
+        json_decref(j);
+    } else if (from) {
+        diff_print(c, rf, &ef, rt, &et);
+    } else {
+        history_print(c, k, id, &h);
+    }
+    return EXIT_OK;
+}
+
 /* --- dispatch ------------------------------------------------------------- */
 
 int cmd_record(cli_ctx *c, const isms_kind *k, const char *verb)
 {
-    static const char *const verbs[] = {"list", "show", "add", "set", "retire", "delete"};
+    static const char *const verbs[] = {"list",   "show",   "add",    "set",
+                                        "retire", "delete", "history"};
     size_t which = 0;
-    while (which < 6 && strcmp(verbs[which], verb) != 0)
+    while (which < 7 && strcmp(verbs[which], verb) != 0)
         which++;
-    if (which == 6)
-        return cli_usage(c, "%s has no verb '%s' (list, show, add, set, retire%s)", k->name,
-                         verb, (k->flags & KF_DELETABLE) ? ", delete" : "");
+    if (which == 7)
+        return cli_usage(c, "%s has no verb '%s' (list, show, add, set, retire%s, history)",
+                         k->name, verb, (k->flags & KF_DELETABLE) ? ", delete" : "");
     store *s;
     int rc = cli_open_store(c, false, &s);
     if (rc != EXIT_OK)
@@ -384,6 +578,9 @@ int cmd_record(cli_ctx *c, const isms_kind *k, const char *verb)
     case 2:
     case 3:
         rc = verb_add_or_set(c, s, k, which == 2);
+        break;
+    case 6:
+        rc = verb_history(c, s, k);
         break;
     default:
         rc = verb_retire_or_delete(c, s, k, which == 4);

@@ -1,13 +1,105 @@
 /* `isms serve`: the HTTP server (JSON API) on one ISMS database. */
 #include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/cli.h"
+#include "core/log_verify.h"
 #include "core/value.h"
 #include "http/auth.h"
 #include "http/server.h"
+
+enum { CHECKPOINT_EVERY_DEFAULT = 60, CHECKPOINT_EVERY_MAX = 86400 };
+
+/* Signed checkpoints of the change log while serving (--checkpoint-key). */
+typedef struct checkpointer {
+    changelog_keypair kp;
+    bool on;
+    unsigned every_s;
+    int64_t signed_seq; /* the entry the newest checkpoint signed */
+} checkpointer;
+
+typedef struct checkpoint_write {
+    const changelog_keypair *kp;
+    arena a;
+    changelog_checkpoint cp;
+} checkpoint_write;
+
+static isms_err write_checkpoint(store_txn *t, void *arg, isms_status *st)
+{
+    checkpoint_write *w = arg;
+    return log_checkpoint(t, w->kp, &w->a, &w->cp, st);
+}
+
+/* Sign a checkpoint if the log has grown since the last one; failures are logged, not fatal. */
+static void checkpoint_if_grown(store *s, checkpointer *cp)
+{
+    isms_status st;
+    status_clear(&st);
+    store_conn *c;
+    int64_t seq = 0;
+    char hash[CHANGELOG_HEX];
+    isms_err e = store_borrow(s, &c, &st);
+    if (e == ISMS_OK) {
+        e = store_log_last(c, &seq, hash, &st);
+        store_return(c);
+    }
+    if (e == ISMS_OK && seq > cp->signed_seq) {
+        checkpoint_write w = {.kp = &cp->kp};
+        arena_init(&w.a);
+        isms_write_ctx ctx;
+        write_ctx_init(&ctx, "isms", "server");
+        e = store_write(s, &ctx, write_checkpoint, &w, &st);
+        if (e == ISMS_OK) {
+            cp->signed_seq = w.cp.seq;
+            fprintf(stderr, "isms: checkpoint of the change log: entry %" PRId64 " hash %s\n",
+                    w.cp.seq, w.cp.hash);
+        }
+        arena_dispose(&w.a);
+    }
+    if (e != ISMS_OK)
+        fprintf(stderr, "isms: checkpoint of the change log failed: %s\n", st.detail);
+}
+
+static int checkpoint_options(cli_ctx *c, checkpointer *cp)
+{
+    const char *key = args_value(&c->args, "checkpoint_key");
+    const char *every = args_value(&c->args, "checkpoint_every");
+    int64_t n = CHECKPOINT_EVERY_DEFAULT;
+    if (every && (!parse_int64(every, &n) || n < 1 || n > CHECKPOINT_EVERY_MAX))
+        return cli_usage(c, "--checkpoint-every must be a number of seconds from 1 to %d",
+                         CHECKPOINT_EVERY_MAX);
+    if (every && !key)
+        return cli_usage(c, "--checkpoint-every needs --checkpoint-key FILE");
+    cp->every_s = (unsigned)n;
+    if (!key)
+        return EXIT_OK;
+    int rc = cli_read_secret_key(c, "--checkpoint-key", key, &cp->kp);
+    cp->on = rc == EXIT_OK;
+    return rc;
+}
+
+/* Wait for SIGINT or SIGTERM, signing checkpoints meanwhile when asked to. */
+static int wait_for_stop(const sigset_t *stop, store *s, checkpointer *cp)
+{
+    if (!cp->on) {
+        int sig = 0;
+        sigwait(stop, &sig);
+        return sig;
+    }
+    for (;;) {
+        struct timespec every = {.tv_sec = cp->every_s};
+        int sig = sigtimedwait(stop, NULL, &every);
+        if (sig > 0)
+            return sig;
+        if (errno == EAGAIN)
+            checkpoint_if_grown(s, cp);
+    }
+}
 
 typedef struct limit_option {
     const char *name; /* snake_case option name */
@@ -123,6 +215,7 @@ int cmd_serve(cli_ctx *c)
     http_limits limits = http_limits_default();
     auth_config auth = auth_config_default();
     size_t pool = 8;
+    checkpointer cp = {0};
     int rc = read_limits(c, &limits, &pool);
     if (rc == EXIT_OK)
         rc = read_auth(c, &auth);
@@ -131,11 +224,15 @@ int cmd_serve(cli_ctx *c)
         rc = cli_usage(c, "--allowed-hosts takes host names separated by commas, "
                           "such as isms.example.com,isms");
     if (rc == EXIT_OK)
+        rc = checkpoint_options(c, &cp);
+    if (rc == EXIT_OK)
         rc = cli_check_unused(c);
-    if (rc != EXIT_OK)
+    if (rc == EXIT_OK && (!c->db || !c->db[0]))
+        rc = cli_usage(c, "no database: give --db FILE or set ISMS_DB");
+    if (rc != EXIT_OK) {
+        changelog_keypair_wipe(&cp.kp);
         return rc;
-    if (!c->db || !c->db[0])
-        return cli_usage(c, "no database: give --db FILE or set ISMS_DB");
+    }
     /* Block the stop signals before any thread starts, then wait for them here. */
     sigset_t stop;
     sigemptyset(&stop);
@@ -147,12 +244,20 @@ int cmd_serve(cli_ctx *c)
     status_clear(&st);
     store *s;
     store_options opt = {.pool_size = pool};
-    if (store_open(&s, c->reg, c->db, &opt, &st) != ISMS_OK)
+    if (store_open(&s, c->reg, c->db, &opt, &st) != ISMS_OK) {
+        changelog_keypair_wipe(&cp.kp);
         return cli_fail(c, &st);
+    }
+    store_conn *conn;
+    if (cp.on && store_borrow(s, &conn, &st) == ISMS_OK) {
+        store_checkpoint_last_seq(conn, &cp.signed_seq, &st);
+        store_return(conn);
+    }
     http_server *srv;
     if (http_server_start(&srv, s, listen ? listen : "127.0.0.1:8080", &limits, &auth, stderr,
                           &st) != ISMS_OK) {
         store_free(s);
+        changelog_keypair_wipe(&cp.kp);
         return cli_fail(c, &st);
     }
     /* The address as given ("0.0.0.0", "[::]"); localhost is 127.0.0.1. */
@@ -164,10 +269,12 @@ int cmd_serve(cli_ctx *c)
     fprintf(c->out, "isms: serving %s on http://%s:%u/ (Ctrl-C stops)\n", c->db, host,
             http_server_port(srv));
     fflush(c->out);
-    int sig = 0;
-    sigwait(&stop, &sig);
+    int sig = wait_for_stop(&stop, s, &cp);
     fprintf(stderr, "isms: stopping (signal %d): finishing requests in progress\n", sig);
     http_server_stop(srv);
+    if (cp.on)
+        checkpoint_if_grown(s, &cp); /* the last changes, signed before the store closes */
+    changelog_keypair_wipe(&cp.kp);
     store_free(s);
     return EXIT_OK;
 }

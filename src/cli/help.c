@@ -20,6 +20,8 @@ void help_main(cli_ctx *c)
           "  serve     serve the web pages and the JSON API over HTTP (--listen 127.0.0.1:8080)\n"
           "  user      users who may sign in: add, list, set, disable (isms user --help)\n"
           "  token     API tokens: create, list, revoke (isms token --help)\n"
+          "  log       the change log: verify, list, redact, keygen, checkpoint\n"
+          "            (isms log --help)\n"
           "  help      this text\n\n"
           "Verbs on every kind of record:\n"
           "  list      list records: --sort [-]FIELD, --FIELD VALUE filters, --q TEXT,\n"
@@ -28,7 +30,9 @@ void help_main(cli_ctx *c)
           "  add       --FIELD VALUE ...; prints the new id\n"
           "  set ID    --FIELD VALUE ... [--if-version N]; an empty VALUE clears a field\n"
           "  retire ID --reason TEXT [--if-version N]\n"
-          "  delete ID [--if-version N] (only kinds that allow it)\n\n"
+          "  delete ID [--if-version N] (only kinds that allow it)\n"
+          "  history ID [--from V --to V]  the record's versions from the change log;\n"
+          "            with --from and --to, what changed between two of them\n\n"
           "Kinds:\n",
           o);
     for (size_t i = 0; i < c->reg->nkinds; i++) {
@@ -119,7 +123,10 @@ void help_serve(cli_ctx *c)
             "                         threads (epoll) (default %u)\n"
             "  --allowed-hosts NAMES  host names (comma-separated) that requests may name in\n"
             "                         their Host header besides localhost, 127.0.0.1 and [::1];\n"
-            "                         others get 421, which stops DNS-rebinding pages\n\n"
+            "                         others get 421, which stops DNS-rebinding pages\n"
+            "  --checkpoint-key FILE  sign a checkpoint of the change log with this secret key\n"
+            "                         (isms log keygen) when the log has grown, and at stop\n"
+            "  --checkpoint-every SECONDS  how often to look for growth (default 60)\n\n"
             "An access log line per request goes to stderr: time, request id, method, path,\n"
             "status, duration. Bodies and query strings are never logged.\n",
             d.max_body, d.max_url, d.header_memory, d.max_connections, d.per_client, d.timeout_s,
@@ -201,6 +208,7 @@ void help_kind(cli_ctx *c, const isms_kind *k)
             k->name, k->name, k->name, k->name, k->name);
     if (k->flags & KF_DELETABLE)
         fprintf(c->out, "  isms %s delete ID [--if-version N]\n", k->name);
+    fprintf(c->out, "  isms %s history ID [--from V --to V] [--json]\n", k->name);
     if (k->flags & KF_IMMUTABLE)
         fprintf(c->out, "\n%s records cannot be changed once recorded.\n", k->label);
     if (k->flags & KF_SINGLETON)
@@ -253,6 +261,14 @@ bool help_verb(cli_ctx *c, const isms_kind *k, const char *verb)
                         "in force refer to it (they are named).\n", k->name);
         return true;
     }
+    if (strcmp(verb, "history") == 0) {
+        fprintf(c->out, "Usage: isms %s history ID [--from V --to V] [--json]\n\n"
+                        "The versions of the record from the change log: version, entry, when,\n"
+                        "who, through which channel (cli, api, web) and what was done; deleted\n"
+                        "records keep their history. With --from and --to, the fields that\n"
+                        "differ between those two versions, before and after.\n", k->name);
+        return true;
+    }
     if (strcmp(verb, "delete") == 0 && (k->flags & KF_DELETABLE)) {
         fprintf(c->out, "Usage: isms %s delete ID [--if-version N]\n\n"
                         "Removes the record for good, only while the kind's rule allows it and\n"
@@ -273,12 +289,13 @@ void help_user(cli_ctx *c, const char *verb)
           "Users sign in to the web pages and own API tokens. A user may hold several roles:\n"
           "  admin        users and settings\n"
           "  manager      the ISMS manager: everything in the ISMS\n"
-          "  contributor  creates records; changes those it created (or whose owner is its\n"
-          "               person, once records have person owners)\n"
+          "  contributor  creates records; changes those whose owner is its person (--person),\n"
+          "               or, of kinds without an owner, those it created\n"
           "  auditor      reads everything\n"
           "  viewer       reads\n\n"
           "  --role ROLES       roles, separated by commas (set: replaces them all)\n"
-          "  --person ID        the person record the user is (PER-3); \"\" clears it\n"
+          "  --person ID        the person the user is (PER-3): an existing person who is not\n"
+          "                     retired; \"\" clears it\n"
           "  --password-stdin   read the password from the first line of stdin; without it add\n"
           "                     asks twice on the terminal, without echo\n"
           "  --hash-cost COST   interactive (default), moderate or test (tests only)\n"
@@ -308,4 +325,85 @@ void help_token(cli_ctx *c, const char *verb)
           "  --all           list: every user's tokens (admin)\n\n"
           "list shows each token's owner, role, expiry and last use (to the minute).\n",
           c->out);
+}
+
+void help_log(cli_ctx *c, const char *verb)
+{
+    FILE *o = c->out;
+    if (verb && strcmp(verb, "verify") == 0) {
+        fputs("Usage: isms log verify [--public-key FILE] [--expect SEQ:HASH] [--chain-only]"
+              " [--json]\n\n"
+              "Check the change log: every entry's hash and its link to the entry before, the\n"
+              "digest of every content, and that no content was removed without a redaction\n"
+              "entry; then every signed checkpoint; then that every record in the database is\n"
+              "the content of its last entry. Prints the number of entries and the last seq\n"
+              "and hash (record them elsewhere); names the first entry, checkpoint or record\n"
+              "found changed, removed or reordered.\n\n"
+              "  --public-key FILE  also check the checkpoints' signatures with this key\n"
+              "                     (isms log keygen), or these keys, one per line (keep an\n"
+              "                     old key there after a rotation); a checkpoint none of them\n"
+              "                     verifies fails\n"
+              "  --expect SEQ:HASH  the chain must still have HASH at entry SEQ, as an earlier\n"
+              "                     verify printed (detects a rewritten or truncated chain)\n"
+              "  --chain-only       skip the comparison of records with their entries\n"
+              "  --json             print {\"ok\", \"entries\", \"last_seq\", \"last_hash\", ...}\n\n"
+              "Exit codes: 0 the log verifies, 1 it does not (the message names the first\n"
+              "problem), 2 wrong usage, 3 the database failed. docs/SECURITY.md says what\n"
+              "this can and cannot detect.\n",
+              o);
+        return;
+    }
+    if (verb && strcmp(verb, "list") == 0) {
+        fprintf(o, "Usage: isms log list [--kind KIND] [--id ID] [--after SEQ] [--limit N] "
+                   "[--json]\n\n"
+                   "The entries of the change log in order: seq, time, actor, channel, action,\n"
+                   "record and its version.\n\n"
+                   "  --kind KIND   only entries of this kind of record\n"
+                   "  --id ID       only entries of this record (such as ISS-3)\n"
+                   "  --after SEQ   entries after this one (the next page, as printed)\n"
+                   "  --limit N     entries per page, 1 to %d (default %d)\n"
+                   "  --json        every member, with the content as it is stored and the\n"
+                   "                hashes: {\"items\": [...], \"next_after\": SEQ or null}\n",
+                LOG_LIST_MAX, LOG_LIST_DEFAULT);
+        return;
+    }
+    if (verb && strcmp(verb, "redact") == 0) {
+        fputs("Usage: isms log redact SEQ --reason TEXT\n\n"
+              "Remove the content of entry SEQ (a record as it was, for example personal data\n"
+              "past its retention). The entry, its digest and the chain stay, so the log still\n"
+              "verifies; the redaction is logged as an entry of its own, with who, when and\n"
+              "why. Redacting cannot be undone; it needs the admin role. The record itself is\n"
+              "not changed.\n",
+              o);
+        return;
+    }
+    if (verb && strcmp(verb, "keygen") == 0) {
+        fputs("Usage: isms log keygen --secret FILE --public FILE\n\n"
+              "Make an Ed25519 key pair for signed checkpoints. The secret key is written\n"
+              "readable only by you (mode 600); keep it outside the database, on the server\n"
+              "that signs (isms serve --checkpoint-key). Existing files are never overwritten.\n",
+              o);
+        return;
+    }
+    if (verb && strcmp(verb, "checkpoint") == 0) {
+        fputs("Usage: isms log checkpoint --key FILE [--json]\n\n"
+              "Sign the change log's last entry (its seq and hash) and the time with the secret\n"
+              "key in FILE, store the checkpoint in the database and print it. A chain\n"
+              "rewritten or cut short before a checkpoint then fails `isms log verify\n"
+              "--public-key`.\n",
+              o);
+        return;
+    }
+    fputs("Usage: isms log VERB [ARGS...]\n\n"
+          "The change log (ISO/IEC 27001:2022 7.5.3): every create, update, retire and delete\n"
+          "from any face is an append-only, hash-chained entry with who, when, through which\n"
+          "channel and the whole record after the change.\n\n"
+          "Verbs:\n"
+          "  verify [--public-key FILE] [--expect SEQ:HASH]  check the chain, checkpoints, records\n"
+          "  list [--kind K] [--id ID] [--after SEQ] [--limit N]  the entries\n"
+          "  redact SEQ --reason TEXT                  remove an entry's content, logged\n"
+          "  keygen --secret FILE --public FILE        a key pair for signed checkpoints\n"
+          "  checkpoint --key FILE                     sign the last entry now\n\n"
+          "`isms log VERB --help` tells more. A record's history: isms KIND history ID.\n",
+          o);
 }

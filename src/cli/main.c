@@ -18,7 +18,7 @@
 /* Options that never take a value, in every command. */
 static const char *const flag_options[] = {
     "json", "help",           "all",        "retired", "version",
-    "sql",  "password_stdin", "behind_tls", "enable",  NULL};
+    "sql",  "password_stdin", "behind_tls", "enable",  "chain_only", NULL};
 
 int cli_usage(cli_ctx *c, const char *fmt, ...)
 {
@@ -92,6 +92,8 @@ static int run_command(cli_ctx *c, const char *cmd)
         return help ? (help_user(c, verb), EXIT_OK) : cmd_user(c, verb);
     if (strcmp(cmd, "token") == 0)
         return help ? (help_token(c, verb), EXIT_OK) : cmd_token(c, verb);
+    if (strcmp(cmd, "log") == 0)
+        return help ? (help_log(c, verb), EXIT_OK) : cmd_log(c);
     if (strcmp(cmd, "help") == 0) {
         help_main(c);
         return EXIT_OK;

@@ -118,7 +118,8 @@ static void print_multiline(FILE *out, const char *label, const char *text)
     }
 }
 
-void print_record(cli_ctx *c, const isms_record *r, const store_referrers *refs)
+void print_record(cli_ctx *c, const isms_record *r, const char *const *ref_titles,
+                  const store_referrers *refs)
 {
     const isms_kind *k = r->kind;
     char hid[ISMS_HUMAN_ID_MAX];
@@ -131,6 +132,8 @@ void print_record(cli_ctx *c, const isms_record *r, const store_referrers *refs)
         if (f->role == ROLE_TITLE)
             continue;
         const char *text = value_text(&c->arena, f, &r->values[i]);
+        if (ref_titles && ref_titles[i])
+            text = arena_printf(&c->arena, "%s %s", text, ref_titles[i]);
         if (f->type == FT_LONGTEXT && strchr(text, '\n'))
             print_multiline(c->out, f->label, text);
         else

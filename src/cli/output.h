@@ -19,8 +19,13 @@ void table_init(text_table *t, arena *a, size_t ncols);
 void table_add_row(text_table *t, const char *const *cells);
 void table_print(const text_table *t, FILE *out);
 
-/* One record for people: id, title, every field, bookkeeping. */
-void print_record(cli_ctx *c, const isms_record *r, const store_referrers *refs);
+/*
+ * One record for people: id, title, every field, bookkeeping. ref_titles (or
+ * NULL) holds, per field, the title of the record a reference names, shown
+ * after its id ("PER-3 Jonas Weber").
+ */
+void print_record(cli_ctx *c, const isms_record *r, const char *const *ref_titles,
+                  const store_referrers *refs);
 
 /* Print a JSON value (exact decimals) followed by a newline. */
 void print_json(cli_ctx *c, json_t *j);

@@ -359,6 +359,12 @@ static bool decode_value(const isms_registry *reg, const isms_field *f, const js
     return fail(reason, rsize, "has a type isms cannot decode");
 }
 
+bool record_value_from_json(const isms_registry *reg, const isms_field *f, const json_t *v,
+                            arena *a, isms_value *out, char *reason, size_t rsize)
+{
+    return decode_value(reg, f, v, a, out, reason, rsize);
+}
+
 static bool is_bookkeeping(const char *key)
 {
     for (const char *const *b = bookkeeping; *b; b++)

@@ -35,6 +35,13 @@ isms_err record_changes_from_json(const isms_registry *reg, const isms_kind *k, 
                                   size_t *n, int64_t *version, isms_status *st);
 
 /*
+ * Decode one field's JSON value (null: no value) as record_json.h writes it,
+ * with the same rules as a body's member. False with a reason otherwise.
+ */
+bool record_value_from_json(const isms_registry *reg, const isms_field *f, const json_t *v,
+                            arena *a, isms_value *out, char *reason, size_t rsize);
+
+/*
  * Parse a request body: one JSON object, duplicate keys refused. NULL with
  * ISMS_EINVALID and a field error on "body" (line, column, what is wrong)
  * otherwise. The caller releases the result with json_decref.

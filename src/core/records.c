@@ -66,6 +66,23 @@ static isms_err check_references(store_conn *c, const isms_record *old, const is
     return ISMS_OK;
 }
 
+/*
+ * Log (k, id) as it is stored now, after a change: the entry joins the
+ * change's transaction, so a change without its entry is never committed.
+ */
+static isms_err log_stored(store_txn *t, const char *action, const isms_kind *k, int64_t id,
+                           isms_status *st)
+{
+    arena a;
+    arena_init(&a);
+    isms_record *now;
+    isms_err e = store_get(store_txn_conn(t), k, id, &a, &now, st);
+    if (e == ISMS_OK)
+        e = store_log_record(t, action, now, st);
+    arena_dispose(&a);
+    return e;
+}
+
 /* A new record of a singleton kind retires the ones it supersedes, in the same transaction. */
 static isms_err supersede(store_txn *t, const isms_record *rec, arena *a, isms_status *st)
 {
@@ -76,8 +93,11 @@ static isms_err supersede(store_txn *t, const isms_record *rec, arena *a, isms_s
     snprintf(reason, sizeof(reason), "superseded by %s-%lld", rec->kind->prefix,
              (long long)rec->id);
     for (size_t i = 0; e == ISMS_OK && i < page.n; i++)
-        if (page.items[i]->id != rec->id)
+        if (page.items[i]->id != rec->id) {
             e = store_retire(t, rec->kind, page.items[i]->id, page.items[i]->version, reason, st);
+            if (e == ISMS_OK)
+                e = log_stored(t, CHANGELOG_RETIRE, rec->kind, page.items[i]->id, st);
+        }
     return e;
 }
 
@@ -126,6 +146,8 @@ isms_err records_create(store_txn *t, isms_record *rec, arena *a, isms_status *s
     e = store_insert(t, rec, st);
     if (e == ISMS_OK)
         own_bookkeeping(rec, a);
+    if (e == ISMS_OK)
+        e = store_log_record(t, CHANGELOG_CREATE, rec, st);
     if (e == ISMS_OK && (k->flags & KF_SINGLETON))
         e = supersede(t, rec, a, st);
     return e;
@@ -181,8 +203,10 @@ isms_err records_update(store_txn *t, const isms_kind *k, int64_t id, int64_t if
     e = store_update(t, rec, old->version, st);
     if (e == ISMS_OK) {
         own_bookkeeping(rec, a);
-        *out = rec;
+        e = store_log_record(t, CHANGELOG_UPDATE, rec, st);
     }
+    if (e == ISMS_OK)
+        *out = rec;
     return e;
 }
 
@@ -211,11 +235,11 @@ static isms_err refuse_referenced(store_txn *t, const isms_record *rec, bool act
                        list, refs.n == 1 && !refs.more ? "s" : "", refs.more ? " (and more)" : "");
 }
 
-static bool reason_ok(const char *reason, isms_status *st)
+static bool reason_ok(const char *reason, const char *why, isms_status *st)
 {
     size_t chars;
     if (!reason || reason[strspn(reason, " \t\r\n")] == '\0')
-        return status_field(st, "reason", "is required: say why the record is retired"), false;
+        return status_field(st, "reason", "is required: say why %s", why), false;
     if (!utf8_count(reason, strlen(reason), &chars))
         return status_field(st, "reason", "is not valid UTF-8 text"), false;
     if (chars > ISMS_REASON_TEXT_MAX)
@@ -227,7 +251,7 @@ static bool reason_ok(const char *reason, isms_status *st)
 isms_err records_retire(store_txn *t, const isms_kind *k, int64_t id, int64_t if_version,
                         const char *reason, isms_status *st)
 {
-    if (!reason_ok(reason, st))
+    if (!reason_ok(reason, "the record is retired", st))
         return st->code;
     arena a;
     arena_init(&a);
@@ -239,6 +263,8 @@ isms_err records_retire(store_txn *t, const isms_kind *k, int64_t id, int64_t if
         e = refuse_referenced(t, cur, true, "retired", &a, st);
     if (e == ISMS_OK)
         e = store_retire(t, k, id, cur->version, reason, st);
+    if (e == ISMS_OK)
+        e = log_stored(t, CHANGELOG_RETIRE, k, id, st);
     arena_dispose(&a);
     return e;
 }
@@ -259,6 +285,20 @@ isms_err records_delete(store_txn *t, const isms_kind *k, int64_t id, int64_t if
         e = refuse_referenced(t, cur, false, "deleted", &a, st);
     if (e == ISMS_OK)
         e = store_delete(t, k, id, cur->version, st);
+    if (e == ISMS_OK) /* the record as it was */
+        e = store_log_record(t, CHANGELOG_DELETE, cur, st);
     arena_dispose(&a);
     return e;
+}
+
+isms_err records_redact_entry(store_txn *t, int64_t seq, const char *reason, int64_t *redaction_seq,
+                              isms_status *st)
+{
+    const isms_principal *p = store_txn_ctx(t)->principal;
+    if (p && !roles_permit(p, PERM_ADMIN))
+        return status_fail(st, ISMS_EFORBIDDEN, "redacting the change log needs %s",
+                           permission_holders(PERM_ADMIN));
+    if (!reason_ok(reason, "the entry is redacted", st))
+        return st->code;
+    return store_log_redact(t, seq, reason, redaction_seq, st);
 }

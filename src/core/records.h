@@ -40,4 +40,14 @@ isms_err records_retire(store_txn *t, const isms_kind *k, int64_t id, int64_t if
 isms_err records_delete(store_txn *t, const isms_kind *k, int64_t id, int64_t if_version,
                         isms_status *st);
 
+/*
+ * Redact entry seq of the change log: its content (a record as it was)
+ * becomes NULL, for example personal data past its retention. The reason is
+ * required; the redaction is logged as an entry of its own, with the
+ * transaction's actor and channel, and the chain still verifies. With a
+ * principal in the write context it needs PERM_ADMIN (core/roles.h).
+ */
+isms_err records_redact_entry(store_txn *t, int64_t seq, const char *reason,
+                              int64_t *redaction_seq, isms_status *st);
+
 #endif

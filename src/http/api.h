@@ -11,5 +11,30 @@ void api_create(http_request *req, http_reply *rep);
 void api_update(http_request *req, http_reply *rep);
 void api_retire(http_request *req, http_reply *rep);
 void api_delete(http_request *req, http_reply *rep);
+void api_history(http_request *req, http_reply *rep);
+
+void api_log_list(http_request *req, http_reply *rep);
+void api_log_verify(http_request *req, http_reply *rep);
+void api_log_redact(http_request *req, http_reply *rep);
+
+enum { LOG_PAGE_DEFAULT = 50, LOG_PAGE_MAX = 1000 };
+
+/*
+ * The query of the change log's entries: kind=K, id=ID (such as ISS-3; it
+ * names its kind), after=SEQ, limit=N (1..LOG_PAGE_MAX). Each at most once;
+ * anything else is a field error naming it, unless page (a page's form: empty
+ * values mean "any", other parameters belong to the page).
+ */
+isms_err log_query(const http_request *req, bool page, store_log_filter *f, int64_t *limit,
+                   isms_status *st);
+
+/*
+ * The query of a history: from=V&to=V (both or neither, versions 1, 2, ...),
+ * or nothing. Every other parameter is a field error naming it, unless
+ * empty_is_absent (a page's form: an empty value means "not chosen", and
+ * other parameters belong to the page).
+ */
+isms_err history_query(const http_request *req, bool empty_is_absent, int64_t *from, int64_t *to,
+                       isms_status *st);
 
 #endif

@@ -2,9 +2,9 @@
  * The OpenAPI document, built from the registry and the limits the handlers
  * apply (list_query.c, record_decode.c, records.c), so that it cannot drift
  * from what the server answers. Names: components/schemas <Kind> (a record
- * as returned), <Kind>Create, <Kind>Patch, <Kind>Page; operationIds
- * list<Kinds>, create<Kind>, get<Kind>, update<Kind>, delete<Kind>,
- * retire<Kind>. Descriptions come from the registry's labels and help.
+ * as returned), <Kind>Create, <Kind>Patch, <Kind>Page, <Kind>History;
+ * operationIds list<Kinds>, create<Kind>, get<Kind>, update<Kind>,
+ * delete<Kind>, retire<Kind>, history<Kind>. Descriptions come from the registry's labels and help.
  */
 #include "http/openapi.h"
 
@@ -17,6 +17,7 @@
 #include "core/record.h"
 #include "core/record_decode.h"
 #include "core/value.h"
+#include "http/api.h"
 #include "store/store.h"
 #include "util/die.h"
 
@@ -447,6 +448,88 @@ static json_t *page_schema(const kind_names *n)
     return s;
 }
 
+/* <Kind>History: a record's versions from the change log. */
+static json_t *history_schema(const kind_names *n)
+{
+    json_t *props = new_object();
+    put(props, "seq",
+        json_pack("{s:s,s:s,s:i,s:s}", "type", "integer", "format", "int64", "minimum", 1,
+                  "description", "The entry's number in the log"));
+    put(props, "at",
+        json_pack("{s:s,s:s,s:s}", "type", "string", "format", "date-time", "description",
+                  "When the change was made"));
+    put(props, "actor",
+        json_pack("{s:s,s:s}", "type", "string", "description", "Who made the change"));
+    put(props, "channel",
+        json_pack("{s:s,s:s}", "type", "string", "description",
+                  "Through which face: cli, api, web, import (migration for "
+                  "records older than the log)"));
+    put(props, "action",
+        json_pack("{s:s,s:[s,s,s,s,s,s],s:s}", "type", "string", "enum", "create", "update",
+                  "retire", "delete", "redact", "baseline", "description",
+                  "What was done; baseline: the record as it was when the log began"));
+    put(props, "version",
+        json_pack("{s:s,s:s,s:i,s:s}", "type", "integer", "format", "int64", "minimum", 1,
+                  "description",
+                  "The record's version after the change (a delete names the "
+                  "version deleted, a redaction the version redacted)"));
+    json_t *record = new_object();
+    put(record, "oneOf", json_pack("[o,{s:s}]", ref("schemas", n->type), "type", "null"));
+    put_s(record, "description",
+          "The whole record after the change; null once redacted, and for redactions");
+    put(props, "record", record);
+    put(props, "redacted",
+        json_pack("{s:s,s:s}", "type", "boolean", "description",
+                  "Whether the entry's content was redacted"));
+    put(props, "redacts",
+        json_pack("{s:s,s:s,s:i,s:s}", "type", "integer", "format", "int64", "minimum", 1,
+                  "description", "Redactions only: the entry whose content was removed"));
+    put(props, "reason",
+        json_pack("{s:s,s:s}", "type", "string", "description",
+                  "Redactions only: why the content was removed"));
+    put(props, "unreadable",
+        json_pack("{s:s,s:s}", "type", "boolean", "description",
+                  "Present (true) when the content is not a readable "
+                  "record: run isms log verify"));
+    json_t *entry = new_object();
+    put_s(entry, "type", "object");
+    put(entry, "required",
+        json_pack("[s,s,s,s,s,s,s,s]", "seq", "at", "actor", "channel", "action", "version",
+                  "record", "redacted"));
+    put(entry, "properties", props);
+    json_t *s = new_object();
+    put_s(s, "type", "object");
+    put_f(s, "description", "The versions of %s %s, oldest first", n->article, n->one);
+    put(s, "required", json_pack("[s,s]", "items", "truncated"));
+    put(s, "properties",
+        json_pack("{s:{s:s,s:o},s:{s:s,s:s}}", "items", "type", "array", "items", entry,
+                  "truncated", "type", "boolean", "description",
+                  "Older entries exist beyond the newest 1000 shown"));
+    return s;
+}
+
+/* HistoryDiff: the fields that differ between two versions. */
+static json_t *history_diff_schema(void)
+{
+    json_t *change = new_object();
+    put_s(change, "type", "object");
+    put(change, "required", json_pack("[s,s,s]", "field", "before", "after"));
+    put(change, "properties",
+        json_pack("{s:{s:s,s:s},s:{s:s},s:{s:s}}", "field", "type", "string", "description",
+                  "A field of the kind, or retired_at, retired_by, retired_reason", "before",
+                  "description", "Its value in the first version (null: none)", "after",
+                  "description", "Its value in the second version (null: none)"));
+    json_t *s = new_object();
+    put_s(s, "type", "object");
+    put_s(s, "description", "What changed between two versions of a record, field by field");
+    put(s, "required", json_pack("[s,s,s,s]", "id", "from", "to", "changes"));
+    put(s, "properties",
+        json_pack("{s:{s:s},s:{s:s,s:i},s:{s:s,s:i},s:{s:s,s:o}}", "id", "type", "string", "from",
+                  "type", "integer", "minimum", 1, "to", "type", "integer", "minimum", 1, "changes",
+                  "type", "array", "items", change));
+    return s;
+}
+
 /* Problem, Referrer, Retirement, Health. */
 static void shared_schemas(json_t *schemas)
 {
@@ -520,6 +603,7 @@ static void shared_schemas(json_t *schemas)
                   "schema_version", "type", "integer", "description",
                   "The version of the database schema"));
     put(schemas, "Health", h);
+    put(schemas, "HistoryDiff", history_diff_schema());
 }
 
 /* --- responses -------------------------------------------------------------------- */
@@ -871,6 +955,39 @@ static void kind_paths(json_t *paths, const isms_registry *reg, const isms_kind 
     put(retire, "post", op);
     snprintf(path, sizeof(path), "/api/v1/%s/{id}/retire", k->plural);
     put(paths, path, retire);
+
+    /* /api/v1/<plural>/{id}/history */
+    json_t *hist = new_object();
+    put(hist, "parameters", id_parameter(k, &n));
+    snprintf(id, sizeof(id), "history%s", n.type);
+    snprintf(summary, sizeof(summary), "History of %s %s", n.article, n.one);
+    op = operation(id, k->plural, summary,
+                   json_sprintf("The versions of the %s from the change log: who changed it, "
+                                "when, through which channel, and the whole record after each "
+                                "change (deleted records keep their history). With from and "
+                                "to, the fields that differ between those two versions.",
+                                n.one));
+    json_t *version_schema =
+        json_pack("{s:s,s:s,s:i}", "type", "integer", "format", "int64", "minimum", 1);
+    put(op, "parameters",
+        json_pack("[o,o]",
+                  query_param("from", json_deep_copy(version_schema),
+                              json_string("Compare from this version (with to)")),
+                  query_param("to", version_schema,
+                              json_string("Compare with this version (with from)"))));
+    char history[NAME_LEN + 8];
+    snprintf(history, sizeof(history), "%sHistory", n.type);
+    json_t *answer = new_object();
+    put(answer, "oneOf",
+        json_pack("[o,o]", ref("schemas", history), ref("schemas", "HistoryDiff")));
+    rs = new_object();
+    put(rs, "200",
+        response("The versions, or the changes between two of them", answer, headers(NULL)));
+    add_problems(rs, "400 404 409 500 503");
+    put(op, "responses", rs);
+    put(hist, "get", op);
+    snprintf(path, sizeof(path), "/api/v1/%s/{id}/history", k->plural);
+    put(paths, path, hist);
 }
 
 static void service_paths(json_t *paths)
@@ -894,6 +1011,152 @@ static void service_paths(json_t *paths)
     put(paths, "/api/v1/openapi.json", json_pack("{s:o}", "get", op));
 }
 
+/* LogEntry, LogPage, LogVerification, Redaction, RedactionDone. */
+static void log_schemas(json_t *schemas)
+{
+    json_t *e = new_object();
+    put_s(e, "type", "object");
+    put_s(e, "description", "An entry of the change log, as stored");
+    put(e, "required",
+        json_pack("[s,s,s,s,s,s,s,s,s,s,s,s,s]", "seq", "at", "actor", "channel", "kind", "record",
+                  "action", "version", "redacted", "content", "content_hash", "prev_hash", "hash"));
+    json_t *p = new_object();
+    put(p, "seq", json_pack("{s:s,s:s,s:i}", "type", "integer", "format", "int64", "minimum", 1));
+    put(p, "at", json_pack("{s:s,s:s}", "type", "string", "format", "date-time"));
+    put(p, "actor", json_pack("{s:s}", "type", "string"));
+    put(p, "channel",
+        json_pack("{s:s,s:s}", "type", "string", "description",
+                  "cli, api, web, import; migration for a baseline"));
+    put(p, "kind",
+        json_pack("{s:s,s:s}", "type", "string", "description", "The kind's name (isms kinds)"));
+    put(p, "record",
+        json_pack("{s:s,s:s}", "type", "string", "description", "The record's id, such as ISS-3"));
+    put(p, "action",
+        json_pack("{s:s,s:[s,s,s,s,s,s]}", "type", "string", "enum", "create", "update", "retire",
+                  "delete", "redact", "baseline"));
+    put(p, "version",
+        json_pack("{s:s,s:s,s:i}", "type", "integer", "format", "int64", "minimum", 1));
+    put(p, "redacted", json_pack("{s:s}", "type", "boolean"));
+    put(p, "content",
+        json_pack("{s:[s,s],s:s}", "type", "string", "null", "description",
+                  "The record after the change as stored (JSON text, so that "
+                  "its digest can be checked); null once redacted"));
+    json_t *hex = json_pack("{s:s,s:s}", "type", "string", "pattern", "^[0-9a-f]{64}$");
+    put(p, "content_hash",
+        json_pack("{s:s,s:s}", "type", "string", "description",
+                  "SHA-256 of content, hex; kept after a redaction"));
+    put(p, "prev_hash", json_deep_copy(hex));
+    put(p, "hash", hex);
+    put(e, "properties", p);
+    put(schemas, "LogEntry", e);
+
+    json_t *page = new_object();
+    put_s(page, "type", "object");
+    put_s(page, "description", "A page of the change log, in order");
+    put(page, "required", json_pack("[s,s]", "items", "next_after"));
+    put(page, "properties",
+        json_pack("{s:{s:s,s:o},s:{s:[s,s],s:s}}", "items", "type", "array", "items",
+                  ref("schemas", "LogEntry"), "next_after", "type", "integer", "null",
+                  "description", "Pass as after for the next page; null on the last page"));
+    put(schemas, "LogPage", page);
+
+    json_t *v = new_object();
+    put_s(v, "type", "object");
+    put_s(v, "description",
+          "The verification of the change log (isms log verify; signatures are checked with "
+          "isms log verify --public-key)");
+    put(v, "required",
+        json_pack("[s,s,s,s,s,s,s,s]", "ok", "entries", "redacted", "last_seq", "last_hash",
+                  "checkpoints", "signatures_checked", "records"));
+    put(v, "properties",
+        json_pack("{s:{s:s},s:{s:s},s:{s:s},s:{s:s},s:{s:s},s:{s:s},s:{s:s},s:{s:s},"
+                  "s:{s:s,s:s},s:{s:[s,s]},s:{s:s}}",
+                  "ok", "type", "boolean", "entries", "type", "integer", "redacted", "type",
+                  "integer", "last_seq", "type", "integer", "last_hash", "type", "string",
+                  "checkpoints", "type", "integer", "signatures_checked", "type", "boolean",
+                  "records", "type", "integer", "problem", "type", "string", "description",
+                  "The first problem found: removed, reordered, content_changed, "
+                  "entry_changed, content_removed, truncated, rewritten, checkpoint_invalid, "
+                  "record_changed, record_unlogged, record_missing, record_not_deleted",
+                  "bad_seq", "type", "integer", "null", "detail", "type", "string"));
+    put(schemas, "LogVerification", v);
+
+    json_t *r = new_object();
+    put_s(r, "type", "object");
+    put_s(r, "description", "Why an entry's content is redacted");
+    put(r, "required", json_pack("[s]", "reason"));
+    put(r, "properties",
+        json_pack("{s:{s:s,s:i,s:i}}", "reason", "type", "string", "minLength", 1, "maxLength",
+                  ISMS_REASON_TEXT_MAX));
+    put_b(r, "additionalProperties", false);
+    put(schemas, "Redaction", r);
+
+    json_t *d = new_object();
+    put_s(d, "type", "object");
+    put(d, "required", json_pack("[s,s]", "redacted", "redaction"));
+    put(d, "properties",
+        json_pack("{s:{s:s,s:s},s:{s:s,s:s}}", "redacted", "type", "integer", "description",
+                  "The entry whose content was removed", "redaction", "type", "integer",
+                  "description", "The entry that records the redaction"));
+    put(schemas, "RedactionDone", d);
+}
+
+static void log_paths(json_t *paths)
+{
+    json_t *op = operation("listChangeLog", "change-log", "The change log",
+                           json_string("The entries of the change log in order, a page at a "
+                                       "time; any other parameter, or one given twice, is 400."));
+    json_t *version =
+        json_pack("{s:s,s:s,s:i}", "type", "integer", "format", "int64", "minimum", 0);
+    put(op, "parameters",
+        json_pack("[o,o,o,o]",
+                  query_param("kind", json_pack("{s:s}", "type", "string"),
+                              json_string("Only entries of this kind of record (its name)")),
+                  query_param("id", json_pack("{s:s}", "type", "string"),
+                              json_string("Only entries of this record, such as ISS-3")),
+                  query_param("after", version,
+                              json_string("Entries after this one (next_after of the last "
+                                          "page)")),
+                  query_param("limit",
+                              json_pack("{s:s,s:i,s:i,s:i}", "type", "integer", "minimum", 1,
+                                        "maximum", LOG_PAGE_MAX, "default", LOG_PAGE_DEFAULT),
+                              json_string("How many entries a page holds at most"))));
+    json_t *rs = new_object();
+    put(rs, "200", response("A page of entries", ref("schemas", "LogPage"), headers(NULL)));
+    add_problems(rs, "400 500 503");
+    put(op, "responses", rs);
+    put(paths, "/api/v1/log", json_pack("{s:o}", "get", op));
+
+    op = operation("verifyChangeLog", "change-log", "Verify the change log",
+                   json_string("Checks the chain, every checkpoint against it, and every "
+                               "record against its last entry; ok false names the first "
+                               "problem. Reads the whole log: it takes time on a large one."));
+    rs = new_object();
+    put(rs, "200",
+        response("The verification, whatever it found", ref("schemas", "LogVerification"),
+                 headers(NULL)));
+    add_problems(rs, "400 500 503");
+    put(op, "responses", rs);
+    put(paths, "/api/v1/log/verify", json_pack("{s:o}", "get", op));
+
+    op = operation("redactChangeLogEntry", "change-log", "Redact an entry's content",
+                   json_string("Removes the content of an entry (the record as it was, for "
+                               "example personal data past its retention); the chain still "
+                               "verifies, and the redaction is an entry of its own. The record "
+                               "itself is not changed. 409 when already redacted, or for a "
+                               "redaction entry."));
+    json_t *seq = json_pack("{s:s,s:s,s:b,s:s,s:{s:s,s:s}}", "name", "seq", "in", "path",
+                            "required", 1, "description", "The entry's number", "schema", "type",
+                            "string", "pattern", "^[1-9][0-9]*$");
+    put(op, "parameters", json_pack("[o]", seq));
+    put(op, "requestBody", json_body(ref("schemas", "Redaction")));
+    rs = new_object();
+    put(rs, "200", response("Redacted", ref("schemas", "RedactionDone"), headers(NULL)));
+    add_problems(rs, "400 404 409 413 500 503");
+    put(op, "responses", rs);
+    put(paths, "/api/v1/log/{seq}/redact", json_pack("{s:o}", "post", op));
+}
+
 json_t *openapi_document(const isms_registry *reg, const char *version)
 {
     json_t *doc = new_object();
@@ -915,6 +1178,8 @@ json_t *openapi_document(const isms_registry *reg, const char *version)
     json_t *tags = new_array();
     push(tags, json_pack("{s:s,s:s}", "name", "service", "description",
                          "The server itself: health and this document"));
+    push(tags, json_pack("{s:s,s:s}", "name", "change-log", "description",
+                         "The change log (ISO/IEC 27001:2022 7.5.3): append-only, hash-chained"));
     for (size_t i = 0; i < reg->nkinds; i++) {
         const isms_kind *k = reg->kinds[i];
         push(tags, json_pack("{s:s,s:o}", "name", k->plural, "description",
@@ -925,12 +1190,14 @@ json_t *openapi_document(const isms_registry *reg, const char *version)
 
     json_t *paths = new_object();
     service_paths(paths);
+    log_paths(paths);
     for (size_t i = 0; i < reg->nkinds; i++)
         kind_paths(paths, reg, reg->kinds[i]);
     put(doc, "paths", paths);
 
     json_t *schemas = new_object();
     shared_schemas(schemas);
+    log_schemas(schemas);
     for (size_t i = 0; i < reg->nkinds; i++) {
         const isms_kind *k = reg->kinds[i];
         kind_names n;
@@ -943,6 +1210,8 @@ json_t *openapi_document(const isms_registry *reg, const char *version)
         put(schemas, name, input_schema(reg, k, &n, true));
         snprintf(name, sizeof(name), "%sPage", n.type);
         put(schemas, name, page_schema(&n));
+        snprintf(name, sizeof(name), "%sHistory", n.type);
+        put(schemas, name, history_schema(&n));
     }
     json_t *components = new_object();
     put(components, "schemas", schemas);

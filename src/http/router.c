@@ -13,13 +13,19 @@
 /* Every route declares its permission (core/roles.h); router_dispatch enforces it. */
 static const http_route routes[] = {
     {"GET", "/healthz", api_health, PERM_OPEN},
-    {"GET", "/api/v1/openapi.json", api_openapi, PERM_SELF},
+    {"GET", "/api/v1/openapi.json", api_openapi, PERM_OPEN},
+    /* The change log, before {kind}, which "log" would also match. */
+    {"GET", "/api/v1/log", api_log_list, PERM_READ},
+    {"GET", "/api/v1/log/verify", api_log_verify, PERM_READ},
+    /* Irreversible, and about personal data retention: administrators only. */
+    {"POST", "/api/v1/log/{seq}/redact", api_log_redact, PERM_ADMIN},
     {"GET", "/api/v1/{kind}", api_list, PERM_READ},
     {"POST", "/api/v1/{kind}", api_create, PERM_WRITE},
     {"GET", "/api/v1/{kind}/{id}", api_get, PERM_READ},
     {"PATCH", "/api/v1/{kind}/{id}", api_update, PERM_WRITE},
     {"DELETE", "/api/v1/{kind}/{id}", api_delete, PERM_WRITE},
     {"POST", "/api/v1/{kind}/{id}/retire", api_retire, PERM_WRITE},
+    {"GET", "/api/v1/{kind}/{id}/history", api_history, PERM_READ},
     /* Web pages (docs/WEB.md). "new" comes before {id}, which it would also match. */
     {"GET", "/", web_home, PERM_READ},
     {"GET", "/static/{file}", web_static, PERM_OPEN},
@@ -40,11 +46,15 @@ static const http_route routes[] = {
     {"POST", "/users/{user}/enable", web_user_enable, PERM_ADMIN},
     {"POST", "/users/{user}/tokens/{id}/revoke", web_user_token_revoke, PERM_ADMIN},
     {"GET", "/clauses/{clause}", web_clause, PERM_READ},
+    {"GET", "/log", web_log, PERM_READ}, /* before {kind}, which "log" would match */
+    {"GET", "/log/{seq}", web_log_entry, PERM_READ},
+    {"POST", "/log/{seq}/redact", web_log_redact, PERM_ADMIN},
     {"GET", "/{kind}", web_list, PERM_READ},
     {"POST", "/{kind}", web_create, PERM_WRITE},
     {"GET", "/{kind}/new", web_new, PERM_WRITE},
     {"GET", "/{kind}/{id}", web_record, PERM_READ},
     {"GET", "/{kind}/{id}/edit", web_edit, PERM_WRITE},
+    {"GET", "/{kind}/{id}/history", web_history, PERM_READ},
     {"POST", "/{kind}/{id}/edit", web_update, PERM_WRITE},
     {"POST", "/{kind}/{id}/retire", web_retire, PERM_WRITE},
     {"POST", "/{kind}/{id}/delete", web_delete, PERM_WRITE},

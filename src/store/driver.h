@@ -34,6 +34,14 @@ typedef struct sql_dialect {
     bool insert_returning;
     /* Append the placeholder for parameter n (1-based). */
     void (*placeholder)(strbuf *sql, int n);
+    /*
+     * Append DDL that refuses DELETE on table and any UPDATE of its columns
+     * (NULL-terminated), except setting the column `redactable` (may be
+     * NULL) to NULL. Defence in depth for the change log: verification never
+     * relies on it, since whoever can write the file can drop it.
+     */
+    void (*append_only)(strbuf *ddl, const char *table, const char *const *columns,
+                        const char *redactable);
 } sql_dialect;
 
 typedef struct store_driver {

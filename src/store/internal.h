@@ -12,19 +12,44 @@
 struct store_txn {
     store_conn *conn;
     const isms_write_ctx *ctx;
+    /* The change log's last entry, read once per transaction (it holds the write lock). */
+    bool log_known;
+    int64_t log_seq;
+    char log_hash[CHANGELOG_HEX];
 };
 
 struct store_conn {
     store *owner;
     db_conn *db;
     bool in_txn;
+    bool in_read; /* a read snapshot (store_read_begin) is open */
     store_txn txn;
 };
+
+/* The change log's statements (store_log.c), made once per store from the dialect. */
+typedef enum log_sql {
+    LOG_LAST,
+    LOG_INSERT,
+    LOG_GET,
+    LOG_ALL,
+    LOG_KIND,
+    LOG_RECORD,
+    LOG_RECORD_DESC,
+    LOG_LATEST,
+    LOG_VERSION,
+    LOG_BY_RECORD,
+    LOG_REDACT,
+    CHECKPOINT_INSERT,
+    CHECKPOINT_ALL,
+    CHECKPOINT_LATEST,
+    LOG_SQL_COUNT
+} log_sql;
 
 struct store {
     const store_driver *driver;
     const isms_registry *reg;
     kind_sql *sql;            /* one per registry kind, same order */
+    char *log_sql[LOG_SQL_COUNT];
     int busy_timeout_ms;
     int schema_version;
     pthread_mutex_t lock;     /* guards the free list */
@@ -43,6 +68,13 @@ isms_err conn_prepare(store_conn *c, const char *sql, db_stmt **out, isms_status
 /* Read one row (the kind_sql columns) into a new record, then load its links. */
 isms_err row_to_record(store_conn *c, db_stmt *s, const isms_kind *k, arena *a,
                        isms_record **out, isms_status *st);
+
+/* Build and free the change log's statements (store_log.c). */
+void log_sql_build(char *out[LOG_SQL_COUNT], const sql_dialect *d);
+void log_sql_dispose(char *sql[LOG_SQL_COUNT]);
+
+/* Give records that predate the change log their baseline entry, once (store_log.c). */
+isms_err log_baseline(store *s, isms_status *st);
 
 /* Fill the reference lists of records already read. */
 isms_err load_links(store_conn *c, isms_record *rec, arena *a, isms_status *st);

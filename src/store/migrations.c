@@ -4,12 +4,16 @@
 #include "store/migrate.h"
 
 extern const char migration_sqlite_0001[];
+extern const char migration_sqlite_0002[];
+extern const char migration_sqlite_0003[];
 extern const char migration_sqlite_0004[];
 
 static const migration sqlite_migrations[] = {
     {1, "clause 4: context, interested parties, scope, processes", migration_sqlite_0001},
-    /* 0004 (accounts) runs as version 2 on this branch; at merge it follows 0002 and 0003. */
-    {2, "accounts: users, roles, sessions, API tokens, authentication events",
+    {2, "the change log (7.5.3): append-only, hash-chained, signed checkpoints",
+     migration_sqlite_0002},
+    {3, "clause 5.3: people; owners become references to people", migration_sqlite_0003},
+    {4, "accounts: users, roles, sessions, API tokens, authentication events",
      migration_sqlite_0004},
 };
 

@@ -332,11 +332,45 @@ static void ddl_kind(strbuf *b, const isms_kind *k, const sql_dialect *d)
             ddl_link_table(b, k, &k->fields[i], d);
 }
 
+/* The change log (core/changelog.h) and its signed checkpoints: append-only. */
+static void ddl_change_log(strbuf *b, const sql_dialect *d)
+{
+    static const char *const log_columns[] = {
+        "seq",    "at",      "actor",        "channel",   "kind", "record_id",
+        "action", "version", "content_hash", "prev_hash", "hash", NULL,
+    };
+    static const char *const checkpoint_columns[] = {"id",     "at",        "seq", "hash",
+                                                     "key_id", "signature", NULL};
+    const char *i = d->int_type, *t = d->text_type;
+    strbuf_printf(b,
+                  "-- The change log (ISO/IEC 27001:2022 7.5.3): append-only, hash-chained\n"
+                  "CREATE TABLE \"isms_change_log\" (\n  \"seq\" %s PRIMARY KEY,\n"
+                  "  \"at\" %s NOT NULL,\n  \"actor\" %s NOT NULL,\n"
+                  "  \"channel\" %s NOT NULL,\n  \"kind\" %s NOT NULL,\n"
+                  "  \"record_id\" %s NOT NULL,\n  \"action\" %s NOT NULL,\n"
+                  "  \"version\" %s NOT NULL,\n  \"content\" %s,\n"
+                  "  \"content_hash\" %s NOT NULL,\n  \"prev_hash\" %s NOT NULL,\n"
+                  "  \"hash\" %s NOT NULL\n);\n",
+                  i, t, t, t, t, i, t, i, t, t, t, t);
+    strbuf_puts(b, "CREATE INDEX \"isms_change_log__record\" ON \"isms_change_log\" "
+                   "(\"kind\", \"record_id\", \"seq\");\n");
+    d->append_only(b, "isms_change_log", log_columns, "content");
+    strbuf_printf(b,
+                  "-- Signed checkpoints of the change log\n"
+                  "CREATE TABLE \"isms_log_checkpoint\" (\n  \"id\" %s,\n"
+                  "  \"at\" %s NOT NULL,\n  \"seq\" %s NOT NULL,\n"
+                  "  \"hash\" %s NOT NULL,\n  \"key_id\" %s NOT NULL,\n"
+                  "  \"signature\" %s NOT NULL\n);\n",
+                  d->id_column, t, i, t, t, t);
+    d->append_only(b, "isms_log_checkpoint", checkpoint_columns, NULL);
+}
+
 void schema_ddl(const isms_registry *reg, const sql_dialect *d, strbuf *out)
 {
     strbuf_printf(out, "-- Settings of the ISMS\nCREATE TABLE \"isms_settings\" (\n"
                        "  \"key\" %s PRIMARY KEY,\n  \"value\" %s NOT NULL\n);\n",
                   d->text_type, d->text_type);
+    ddl_change_log(out, d);
     for (size_t i = 0; i < reg->nkinds; i++) {
         strbuf_printf(out, "-- %s (clause %s)\n", reg->kinds[i]->label, reg->kinds[i]->clause);
         ddl_kind(out, reg->kinds[i], d);

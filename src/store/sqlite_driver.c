@@ -54,6 +54,27 @@ static void sqlite_placeholder(strbuf *sql, int n)
     strbuf_printf(sql, "?%d", n);
 }
 
+static void sqlite_append_only(strbuf *ddl, const char *table, const char *const *columns,
+                               const char *redactable)
+{
+    strbuf_printf(ddl,
+                  "CREATE TRIGGER \"%s__no_delete\" BEFORE DELETE ON \"%s\"\n"
+                  "BEGIN SELECT RAISE(ABORT, '%s is append-only'); END;\n",
+                  table, table, table);
+    strbuf_printf(ddl, "CREATE TRIGGER \"%s__no_update\" BEFORE UPDATE OF ", table);
+    for (const char *const *c = columns; *c; c++)
+        strbuf_printf(ddl, "%s\"%s\"", c == columns ? "" : ", ", *c);
+    strbuf_printf(ddl, " ON \"%s\"\nBEGIN SELECT RAISE(ABORT, '%s is append-only'); END;\n", table,
+                  table);
+    if (redactable)
+        strbuf_printf(ddl,
+                      "CREATE TRIGGER \"%s__redact_only\" BEFORE UPDATE OF \"%s\" ON \"%s\"\n"
+                      "WHEN NEW.\"%s\" IS NOT NULL\n"
+                      "BEGIN SELECT RAISE(ABORT, '%s: %s can only be redacted (set to NULL)'); "
+                      "END;\n",
+                      table, redactable, table, redactable, table, redactable);
+}
+
 static const sql_dialect sqlite_dialect = {
     .name = "sqlite",
     .id_column = "INTEGER PRIMARY KEY AUTOINCREMENT",
@@ -62,6 +83,7 @@ static const sql_dialect sqlite_dialect = {
     .like_ci = "LIKE", /* SQLite's LIKE ignores ASCII case */
     .insert_returning = false,
     .placeholder = sqlite_placeholder,
+    .append_only = sqlite_append_only,
 };
 
 static bool sqlite_accepts(const char *url)
@@ -433,6 +455,11 @@ static isms_err sqlite_describe_schema(db_conn *c, strbuf *out, isms_status *st)
                               "ELSE 'plain' END, (SELECT group_concat(name, ',') FROM (SELECT "
                               "name FROM pragma_index_info(l.name) ORDER BY seqno)) FROM "
                               "pragma_index_list(?1) AS l WHERE l.origin = 'c' ORDER BY l.name",
+                              p, "  ", out, st);
+        if (e == ISMS_OK)
+            e = describe_rows(c,
+                              "SELECT 'trigger', name FROM sqlite_master WHERE type = 'trigger' "
+                              "AND tbl_name = ?1 ORDER BY name",
                               p, "  ", out, st);
     }
     strbuf_dispose(&names);

@@ -34,6 +34,7 @@ static void store_dispose_parts(store *s)
     for (size_t i = 0; s->sql && i < s->reg->nkinds; i++)
         kind_sql_dispose(&s->sql[i], s->reg->kinds[i]);
     free(s->sql);
+    log_sql_dispose(s->log_sql);
     free(s->conns);
     free(s->free_list);
     pthread_mutex_destroy(&s->lock);
@@ -62,6 +63,7 @@ static store *store_alloc(const store_driver *d, const isms_registry *reg,
     pthread_mutex_init(&s->write_lock, NULL);
     for (size_t i = 0; i < reg->nkinds; i++)
         kind_sql_build(&s->sql[i], reg->kinds[i], d->dialect);
+    log_sql_build(s->log_sql, d->dialect);
     return s;
 }
 
@@ -95,6 +97,11 @@ isms_err store_open(store **out, const isms_registry *reg, const char *url,
     for (size_t i = 0; i < s->pool_size; i++) {
         s->conns[i].owner = s;
         s->free_list[s->nfree++] = &s->conns[i];
+    }
+    e = log_baseline(s, st);
+    if (e != ISMS_OK) {
+        store_dispose_parts(s);
+        return e;
     }
     *out = s;
     return ISMS_OK;
@@ -161,6 +168,7 @@ void store_return(store_conn *c)
     store *s = c->owner;
     if (c->in_txn)
         store_rollback(&c->txn);
+    store_read_end(c);
     pthread_mutex_lock(&s->lock);
     s->free_list[s->nfree++] = c;
     pthread_cond_signal(&s->freed);
@@ -175,7 +183,7 @@ isms_err conn_prepare(store_conn *c, const char *sql, db_stmt **out, isms_status
 isms_err store_begin(store_conn *c, const isms_write_ctx *ctx, store_txn **out,
                      isms_status *st)
 {
-    if (c->in_txn)
+    if (c->in_txn || c->in_read)
         die("store_begin: a transaction is already open on this connection");
     store *s = c->owner;
     if (s->driver->one_writer) {
@@ -192,8 +200,26 @@ isms_err store_begin(store_conn *c, const isms_write_ctx *ctx, store_txn **out,
     c->in_txn = true;
     c->txn.conn = c;
     c->txn.ctx = ctx;
+    c->txn.log_known = false;
     *out = &c->txn;
     return ISMS_OK;
+}
+
+isms_err store_read_begin(store_conn *c, isms_status *st)
+{
+    if (c->in_txn || c->in_read)
+        die("store_read_begin: a transaction is already open on this connection");
+    isms_err e = c->owner->driver->begin(c->db, false, st);
+    c->in_read = e == ISMS_OK;
+    return e;
+}
+
+void store_read_end(store_conn *c)
+{
+    if (!c->in_read)
+        return;
+    c->owner->driver->rollback(c->db);
+    c->in_read = false;
 }
 
 /* The write transaction is over: let the next writer in. */

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/changelog.h"
 #include "core/record.h"
 #include "core/registry.h"
 #include "core/status.h"
@@ -73,6 +74,14 @@ typedef isms_err (*store_write_fn)(store_txn *t, void *arg, isms_status *st);
 isms_err store_write(store *s, const isms_write_ctx *ctx, store_write_fn fn, void *arg,
                      isms_status *st);
 const isms_write_ctx *store_txn_ctx(const store_txn *t);
+
+/*
+ * A read snapshot on c for reads that span many statements (`isms log
+ * verify`): every read until store_read_end sees the same state of the
+ * database. Not inside a write transaction.
+ */
+isms_err store_read_begin(store_conn *c, isms_status *st);
+void store_read_end(store_conn *c);
 
 /* --- reads ------------------------------------------------------------- */
 
@@ -279,6 +288,80 @@ isms_err store_auth_event_add(store_txn *t, const store_auth_event *ev, isms_sta
 isms_err store_auth_failures(store_conn *c, const char *name_key, const char *client,
                              const char *since, int64_t *by_name, int64_t *by_client,
                              isms_status *st);
+/* --- the change log (core/changelog.h) -------------------------------------
+ *
+ * Append-only and hash-chained. Entries are written inside the write
+ * transaction of the change they record (core/records.c), so a change and its
+ * entry commit or roll back together. The transaction's write context gives
+ * time, actor and channel; seq is the last entry's plus one.
+ */
+
+/* Append an entry for record (kind, record_id). *seq (may be NULL) is its number. */
+isms_err store_log_append(store_txn *t, const char *kind, int64_t record_id, const char *action,
+                          int64_t version, const char *content, int64_t *seq, isms_status *st);
+
+/* Append an entry whose content is rec as JSON (record_json_write): rec after the change. */
+isms_err store_log_record(store_txn *t, const char *action, const isms_record *rec,
+                          isms_status *st);
+
+/* The last entry's seq and hash: 0 and the genesis hash while the log is empty. */
+isms_err store_log_last(store_conn *c, int64_t *seq, char hash[CHANGELOG_HEX], isms_status *st);
+
+typedef struct store_log_filter {
+    const char *kind;  /* a kind's registry name, or NULL for every kind */
+    int64_t record_id; /* with kind: only this record's entries; 0 for all */
+    int64_t after;     /* only entries after this seq (ascending order only) */
+    int64_t limit;     /* at most this many; 0: no limit */
+    bool newest_first; /* descending seq order (only with kind and record_id) */
+} store_log_filter;
+
+/* Called with each entry; its strings live until it returns. Return false to stop. */
+typedef bool (*store_log_fn)(const changelog_entry *e, void *arg);
+
+/* The entries f selects, in seq order, one at a time: constant memory for any log. */
+isms_err store_log_each(store_conn *c, const store_log_filter *f, store_log_fn fn, void *arg,
+                        isms_status *st);
+
+/* Entry seq, copied into a. ISMS_ENOTFOUND when there is none. */
+isms_err store_log_get(store_conn *c, int64_t seq, arena *a, changelog_entry *out, isms_status *st);
+
+/*
+ * The newest entry of record (k, id) that is not a redaction: the record's
+ * state after its last change. *found is false when the log has none.
+ */
+isms_err store_log_latest(store_conn *c, const isms_kind *k, int64_t id, arena *a,
+                          changelog_entry *out, bool *found, isms_status *st);
+
+/* The entry that made version `version` of (k, id); ISMS_ENOTFOUND when none did. */
+isms_err store_log_version(store_conn *c, const isms_kind *k, int64_t id, int64_t version, arena *a,
+                           changelog_entry *out, isms_status *st);
+
+/*
+ * For every record of kind k the log names, in id order: its newest entry
+ * that is not a redaction. Strings live until fn returns.
+ */
+isms_err store_log_records(store_conn *c, const isms_kind *k, store_log_fn fn, void *arg,
+                           isms_status *st);
+
+/*
+ * Redact entry seq: its content becomes NULL (its content_hash stays, so the
+ * chain still verifies) and a redaction entry naming it and the reason is
+ * appended in the same transaction (*redaction_seq, may be NULL). Refused
+ * for an entry already redacted and for redaction entries themselves.
+ */
+isms_err store_log_redact(store_txn *t, int64_t seq, const char *reason, int64_t *redaction_seq,
+                          isms_status *st);
+
+/* Store a signed checkpoint (core/changelog.h). */
+isms_err store_checkpoint_add(store_txn *t, const changelog_checkpoint *cp, isms_status *st);
+
+typedef bool (*store_checkpoint_fn)(const changelog_checkpoint *cp, void *arg);
+
+/* Every checkpoint, oldest first, one at a time. */
+isms_err store_checkpoint_each(store_conn *c, store_checkpoint_fn fn, void *arg, isms_status *st);
+
+/* The entry the newest checkpoint signed (0 when there is none). */
+isms_err store_checkpoint_last_seq(store_conn *c, int64_t *seq, isms_status *st);
 
 /* Canonical description of the schema as it is in the database (tests, `isms schema`). */
 isms_err store_describe_schema(store_conn *c, arena *a, const char **out, isms_status *st);

@@ -348,7 +348,7 @@ isms_err store_list(store_conn *c, const store_query *q, arena *a, store_page *o
     isms_record **items = arena_alloc(a, sizeof(*items) * (limit + 1));
     size_t n = 0;
     /* A read transaction gives every query of the page the same snapshot. */
-    bool own_txn = !c->in_txn;
+    bool own_txn = !c->in_txn && !c->in_read;
     isms_err e = own_txn ? DRV(c)->begin(c->db, false, st) : ISMS_OK;
     if (e == ISMS_OK)
         e = list_rows(c, q, &cur, limit + 1, a, items, &n, st);

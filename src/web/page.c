@@ -218,6 +218,7 @@ static void write_done_notice(web_page *pg)
         return;
     static const char *const known[][2] = {
         {"created", "Created"}, {"saved", "Saved"}, {"retired", "Retired"}, {"deleted", "Deleted"},
+        {"redacted", "Redacted"},
     };
     for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
         if (strcmp(done, known[i][0]) != 0)

@@ -14,7 +14,7 @@
 
 enum {
     PAGE_TITLE_CACHE = 64,
-    PAGE_CRUMBS_MAX = 4,
+    PAGE_CRUMBS_MAX = 5,
     /* Counts on pages stop here ("more than 1000"): counting a large table to the end
      * costs tens of milliseconds per page (docs/PERFORMANCE.md). */
     PAGE_COUNT_MAX = 1000,

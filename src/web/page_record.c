@@ -276,6 +276,14 @@ void record_page(http_request *req, http_reply *rep, unsigned status,
     }
     if (!r->retired_at)
         child_actions(&pg, r);
+    strbuf history;
+    strbuf_init(&history, 256);
+    url_record(&history, k, id);
+    strbuf_puts(&history, "/history");
+    html_lit(b, "<a class=\"button\"");
+    html_url_attr(b, "href", history.ptr);
+    html_lit(b, ">History</a>");
+    strbuf_dispose(&history);
     html_lit(b, "</div>\n");
     page_heading_end(&pg);
     if (retire_err && retire_err->code != ISMS_EINVALID)

@@ -14,6 +14,10 @@ void web_edit(http_request *req, http_reply *rep);
 void web_update(http_request *req, http_reply *rep);
 void web_retire(http_request *req, http_reply *rep);
 void web_delete(http_request *req, http_reply *rep);
+void web_history(http_request *req, http_reply *rep);
+void web_log(http_request *req, http_reply *rep);
+void web_log_entry(http_request *req, http_reply *rep);
+void web_log_redact(http_request *req, http_reply *rep);
 void web_static(http_request *req, http_reply *rep);
 
 /* Accounts: login and logout (page_login.c), one's own account (page_account.c), users

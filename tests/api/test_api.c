@@ -47,7 +47,8 @@ static const char *auth_line(void)
 }
 
 static const char *const PLURALS[] = {"context-issues", "climate-decisions", "interested-parties",
-                                      "requirements",   "scope-items",       "processes"};
+                                      "requirements",   "scope-items",       "processes",
+                                      "people"};
 enum { NPLURALS = sizeof(PLURALS) / sizeof(PLURALS[0]) };
 
 /* A growable text buffer (tests only: out of memory aborts). */
@@ -527,7 +528,11 @@ static const char PARTY[] = "{\"title\":\"Customer A\",\"category\":\"customer\"
                             "\"origin\":\"external\"}";
 static const char SCOPE[] = "{\"title\":\"Head office\",\"type\":\"site\","
                             "\"inclusion\":\"included\"}";
-static const char PROCESS[] = "{\"title\":\"Backup\",\"owner\":\"alice\"}";
+/* PER-1 is the first person of the group (test_create_and_get_every_kind, test_list_create_120). */
+static const char PERSON[] = "{\"name\":\"Jonas Weber\",\"job_title\":\"CISO\","
+                             "\"department\":\"Information security\","
+                             "\"email\":\"jonas.weber@example.com\",\"top_management\":false}";
+static const char PROCESS[] = "{\"title\":\"Backup\",\"owner\":\"PER-1\"}";
 static const char CLIMATE[] = "{\"title\":\"2024\",\"relevant\":true,\"reasoning\":\"floods\","
                               "\"decided_by\":\"board\",\"decided_on\":\"2024-01-15\"}";
 
@@ -544,7 +549,7 @@ static void test_health(void **state)
     assert_string_equal(r.content_type, "application/json");
     assert_string_equal(r.nosniff, "nosniff");
     assert_string_equal(str_of(r.json, "status"), "ok");
-    assert_true(int_of(r.json, "schema_version") >= 2); /* clause 4, then accounts */
+    assert_int_equal(int_of(r.json, "schema_version"), 4); /* clause 4, log, people, accounts */
     char first_id[64];
     snprintf(first_id, sizeof(first_id), "%s", r.request_id);
     resp_free(&r);
@@ -590,7 +595,8 @@ static void test_create_and_get_every_kind(void **state)
          "\"how_addressed\":\"DPA with every processor\",\"climate_related\":false}",
          "party", "IP-1"},
         {"scope-items", "scope-item", "SCP", SCOPE, "inclusion", "included"},
-        {"processes", "process", "PRC", PROCESS, "status", "planned"},
+        {"people", "person", "PER", PERSON, "name", "Jonas Weber"},
+        {"processes", "process", "PRC", PROCESS, "owner", "PER-1"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         char path[128];
@@ -637,11 +643,22 @@ static void test_create_and_get_every_kind(void **state)
     assert_string_equal(str_of(ref, "field"), "party");
     assert_string_equal(str_of(ref, "title"), "GDPR");
     resp_free(&r);
+    /* PER-1 shows that PRC-1 is theirs. */
+    get_record(&r, "people", "PER-1");
+    refs = member(r.json, "referred_to_by");
+    assert_int_equal(json_array_size(refs), 1);
+    assert_string_equal(str_of(json_array_get(refs, 0), "id"), "PRC-1");
+    assert_string_equal(str_of(json_array_get(refs, 0), "field"), "owner");
+    assert_string_equal(str_of(json_array_get(refs, 0), "title"), "Backup");
+    resp_free(&r);
 }
 
 static void test_update(void **state)
 {
     (void)state;
+    char *bob = CREATE("people", "{\"name\":\"Bob Example\"}");
+    char owner[128];
+    snprintf(owner, sizeof(owner), "{\"owner\":\"%s\",\"status\":\"monitored\"}", bob);
     char *id = CREATE("context-issues", ISSUE);
     char path[128];
     snprintf(path, sizeof(path), "/api/v1/context-issues/%s", id);
@@ -658,10 +675,10 @@ static void test_update(void **state)
     resp_free(&r);
 
     /* If-Match as an entity tag. */
-    http(&r, "PATCH", path, "{\"owner\":\"bob\",\"status\":\"monitored\"}", "\"2\"");
+    http(&r, "PATCH", path, owner, "\"2\"");
     CHECK_STATUS(&r, 200);
     assert_int_equal(int_of(r.json, "version"), 3);
-    assert_string_equal(str_of(r.json, "owner"), "bob");
+    assert_string_equal(str_of(r.json, "owner"), bob);
     assert_string_equal(str_of(r.json, "status"), "monitored");
     resp_free(&r);
 
@@ -670,7 +687,7 @@ static void test_update(void **state)
     CHECK_STATUS(&r, 200);
     assert_int_equal(int_of(r.json, "version"), 4);
     assert_true(json_is_null(member(r.json, "description")));
-    assert_string_equal(str_of(r.json, "owner"), "bob");
+    assert_string_equal(str_of(r.json, "owner"), bob);
     resp_free(&r);
 
     /* Without a version: 428. Stale: 409 with the current version. */
@@ -697,6 +714,7 @@ static void test_update(void **state)
     assert_true(r.status == 200 || r.status == 400);
     resp_free(&r);
     free(id);
+    free(bob);
 }
 
 static void test_retire(void **state)
@@ -798,7 +816,7 @@ static void test_retire_referenced(void **state)
 static void test_delete(void **state)
 {
     (void)state;
-    char *prc = CREATE("processes", "{\"title\":\"Patch management\",\"owner\":\"carol\"}");
+    char *prc = CREATE("processes", "{\"title\":\"Patch management\",\"owner\":\"PER-1\"}");
     char path[128];
     snprintf(path, sizeof(path), "/api/v1/processes/%s", prc);
 
@@ -817,16 +835,16 @@ static void test_delete(void **state)
     BAD("DELETE", path, NULL, "\"1\"", 404, "not_found", NULL);
 
     /* Only a planned process may go. */
-    char *running = CREATE("processes", "{\"title\":\"Access review\",\"owner\":\"dan\"}");
+    char *running = CREATE("processes", "{\"title\":\"Access review\",\"owner\":\"PER-1\"}");
     snprintf(path, sizeof(path), "/api/v1/processes/%s", running);
     patch_ok("processes", running, "{\"status\":\"operating\",\"version\":1}");
     BAD("DELETE", path, NULL, "\"2\"", 409, "conflict", NULL);
 
     /* A planned process another refers to is not deleted either. */
-    char *target = CREATE("processes", "{\"title\":\"Logging\",\"owner\":\"erin\"}");
+    char *target = CREATE("processes", "{\"title\":\"Logging\",\"owner\":\"PER-1\"}");
     char body[256];
     snprintf(body, sizeof(body),
-             "{\"title\":\"Monitoring\",\"owner\":\"erin\",\"interacts_with\":[\"%s\"]}", target);
+             "{\"title\":\"Monitoring\",\"owner\":\"PER-1\",\"interacts_with\":[\"%s\"]}", target);
     char *user = CREATE("processes", body);
     snprintf(path, sizeof(path), "/api/v1/processes/%s", target);
     REFUSED(&r, "DELETE", path, NULL, "1", 409, "referenced", NULL);
@@ -986,8 +1004,8 @@ static void test_bad_bodies(void **state)
         {"scope-items",
          "{\"title\":\"a\",\"type\":\"site\",\"inclusion\":\"included\",\"Title\":\"b\"}",
          "Title"},
-        {"processes", "{\"title\":\"a\",\"owner\":\"o\",\"fields\":{}}", "fields"},
-        {"processes", "{\"title\":\"a\",\"owner\":\"o\",\"\":1}", ""},
+        {"processes", "{\"title\":\"a\",\"owner\":\"PER-1\",\"fields\":{}}", "fields"},
+        {"processes", "{\"title\":\"a\",\"owner\":\"PER-1\",\"\":1}", ""},
         /* Wrong types. */
         {"context-issues", "{\"title\":5,\"origin\":\"internal\",\"category\":\"legal\"}",
          "title"},
@@ -1010,11 +1028,11 @@ static void test_bad_bodies(void **state)
          "{\"title\":\"a\",\"party\":1,\"type\":\"legal\",\"addressed\":\"no\","
          "\"reason_not_addressed\":\"r\"}",
          "party"},
-        {"processes", "{\"title\":\"a\",\"owner\":\"o\",\"interacts_with\":\"PRC-1\"}",
+        {"processes", "{\"title\":\"a\",\"owner\":\"PER-1\",\"interacts_with\":\"PRC-1\"}",
          "interacts_with"},
-        {"processes", "{\"title\":\"a\",\"owner\":\"o\",\"interacts_with\":[1]}",
+        {"processes", "{\"title\":\"a\",\"owner\":\"PER-1\",\"interacts_with\":[1]}",
          "interacts_with"},
-        {"processes", "{\"title\":\"a\",\"owner\":\"o\",\"externally_provided\":\"true\"}",
+        {"processes", "{\"title\":\"a\",\"owner\":\"PER-1\",\"externally_provided\":\"true\"}",
          "externally_provided"},
         {"scope-items", "{\"title\":{},\"type\":\"site\",\"inclusion\":\"included\"}", "title"},
         /* Read-only members. */
@@ -1038,7 +1056,7 @@ static void test_bad_bodies(void **state)
         {"scope-items",
          "{\"title\":\"a\",\"type\":\"site\",\"inclusion\":\"included\",\"updated_by\":\"me\"}",
          "updated_by"},
-        {"processes", "{\"title\":\"a\",\"owner\":\"o\",\"referred_to_by\":[]}",
+        {"processes", "{\"title\":\"a\",\"owner\":\"PER-1\",\"referred_to_by\":[]}",
          "referred_to_by"},
         /* Values the kind refuses. */
         {"context-issues", "{\"title\":\"a\",\"origin\":\"sideways\",\"category\":\"legal\"}",
@@ -1068,12 +1086,34 @@ static void test_bad_bodies(void **state)
          "category"},
         {"scope-items", "{\"title\":\"a\",\"type\":\"planet\",\"inclusion\":\"included\"}", "type"},
         {"processes", "{\"title\":\"a\"}", "owner"},
-        {"processes", "{\"title\":\"a\",\"owner\":\"o\",\"status\":\"running\"}", "status"},
-        {"processes", "{\"title\":\"a\",\"owner\":\"o\",\"interacts_with\":[\"ISS-1\"]}",
+        {"processes", "{\"title\":\"a\",\"owner\":null}", "owner"},
+        /* An owner is a person in force, named by id. */
+        {"processes", "{\"title\":\"a\",\"owner\":\"Alice\"}", "owner"},
+        {"processes", "{\"title\":\"a\",\"owner\":\"PER-999\"}", "owner"},
+        {"processes", "{\"title\":\"a\",\"owner\":\"ISS-1\"}", "owner"},
+        {"processes", "{\"title\":\"a\",\"owner\":1}", "owner"},
+        {"context-issues",
+         "{\"title\":\"a\",\"origin\":\"internal\",\"category\":\"legal\","
+         "\"owner\":[\"PER-1\"]}",
+         "owner"},
+        /* People. */
+        {"people", "{}", "name"},
+        {"people", "{\"name\":\" \"}", "name"},
+        {"people", "{\"name\":\"a\",\"email\":\"a.example.com\"}", "email"},
+        {"people", "{\"name\":\"a\",\"email\":\"a@b@example.com\"}", "email"},
+        {"people", "{\"name\":\"a\",\"email\":\"a b@example.com\"}", "email"},
+        {"people", "{\"name\":\"a\",\"email\":\"a@localhost\"}", "email"},
+        {"people", "{\"name\":\"a\",\"manager\":\"PER-999\"}", "manager"},
+        {"people", "{\"name\":\"a\",\"manager\":\"Greta\"}", "manager"},
+        {"people", "{\"name\":\"a\",\"manager\":\"PRC-1\"}", "manager"},
+        {"people", "{\"name\":\"a\",\"top_management\":\"yes\"}", "top_management"},
+        {"people", "{\"name\":\"a\",\"title\":\"Dr\"}", "title"},
+        {"processes", "{\"title\":\"a\",\"owner\":\"PER-1\",\"status\":\"running\"}", "status"},
+        {"processes", "{\"title\":\"a\",\"owner\":\"PER-1\",\"interacts_with\":[\"ISS-1\"]}",
          "interacts_with"},
-        {"processes", "{\"title\":\"a\",\"owner\":\"o\",\"interacts_with\":[\"PRC-999\"]}",
+        {"processes", "{\"title\":\"a\",\"owner\":\"PER-1\",\"interacts_with\":[\"PRC-999\"]}",
          "interacts_with"},
-        {"processes", "{\"title\":\"a\",\"owner\":\"o\",\"interacts_with\":[\"PRC-1\",\"PRC-1\"]}",
+        {"processes", "{\"title\":\"a\",\"owner\":\"PER-1\",\"interacts_with\":[\"PRC-1\",\"PRC-1\"]}",
          "interacts_with"},
         {"requirements",
          "{\"title\":\"a\",\"party\":\"IP-999\",\"type\":\"legal\",\"addressed\":\"no\","
@@ -1214,13 +1254,13 @@ static void test_kind_rules(void **state)
     /* 4.4: an external process names its provider; no process interacts with itself;
      * discontinued is final. */
     BAD("POST", "/api/v1/processes",
-        "{\"title\":\"Payroll\",\"owner\":\"hr\",\"externally_provided\":true}", NULL, 400,
+        "{\"title\":\"Payroll\",\"owner\":\"PER-1\",\"externally_provided\":true}", NULL, 400,
         "invalid", "provider");
     BAD("POST", "/api/v1/processes",
-        "{\"title\":\"Payroll\",\"owner\":\"hr\",\"externally_provided\":true,"
+        "{\"title\":\"Payroll\",\"owner\":\"PER-1\",\"externally_provided\":true,"
         "\"provider\":\"  \"}",
         NULL, 400, "invalid", "provider");
-    char *prc = CREATE("processes", "{\"title\":\"Payroll\",\"owner\":\"hr\","
+    char *prc = CREATE("processes", "{\"title\":\"Payroll\",\"owner\":\"PER-1\","
                                     "\"externally_provided\":true,\"provider\":\"PayCo\"}");
     snprintf(path, sizeof(path), "/api/v1/processes/%s", prc);
     BAD("PATCH", path, "{\"provider\":null,\"version\":1}", NULL, 400, "invalid", "provider");
@@ -1231,6 +1271,123 @@ static void test_kind_rules(void **state)
         "status");
     BAD("PATCH", path, "{\"status\":\"planned\",\"version\":2}", NULL, 400, "invalid", "status");
     BAD("DELETE", path, NULL, "2", 409, "conflict", NULL);
+    free(prc);
+}
+
+/* The reason errors[] gives for field, or "". */
+static const char *error_reason(const json_t *problem, const char *field)
+{
+    const json_t *errs = json_object_get(problem, "errors");
+    size_t i;
+    const json_t *e;
+    json_array_foreach(errs, i, e)
+        if (strcmp(json_string_value(json_object_get(e, "field")), field) == 0)
+            return json_string_value(json_object_get(e, "reason"));
+    return "";
+}
+
+/* Clause 5.3: people, their manager, owners that are people, people who leave. */
+static void test_people(void **state)
+{
+    (void)state;
+    char *ceo = CREATE("people", "{\"name\":\"Greta Lindqvist\",\"job_title\":\"CEO\","
+                                 "\"department\":\"Management\",\"top_management\":true}");
+    char body[512], path[160];
+    snprintf(body, sizeof(body),
+             "{\"name\":\"Mia Hoffmann\",\"job_title\":\"HR Manager\",\"department\":"
+             "\"Human resources\",\"manager\":\"%s\",\"email\":\"mia.hoffmann@example.com\"}",
+             ceo);
+    resp r;
+    http(&r, "POST", "/api/v1/people", body, NULL);
+    check_created(&r, "people", "person", "PER");
+    char *hr = strdup(str_of(r.json, "id"));
+    assert_string_equal(str_of(r.json, "manager"), ceo);
+    assert_string_equal(str_of(r.json, "email"), "mia.hoffmann@example.com");
+    assert_true(json_is_null(member(r.json, "top_management")));
+    resp_free(&r);
+
+    /* Lists filter on top management, department and manager, and sort by name. */
+    http(&r, "GET", "/api/v1/people?top_management=true", NULL, NULL);
+    CHECK_STATUS(&r, 200);
+    assert_int_equal(json_array_size(member(r.json, "items")), 1);
+    assert_string_equal(str_of(json_array_get(member(r.json, "items"), 0), "id"), ceo);
+    resp_free(&r);
+    snprintf(path, sizeof(path), "/api/v1/people?manager=%s&department=Human%%20resources", ceo);
+    http(&r, "GET", path, NULL, NULL);
+    CHECK_STATUS(&r, 200);
+    assert_int_equal(json_array_size(member(r.json, "items")), 1);
+    assert_string_equal(str_of(json_array_get(member(r.json, "items"), 0), "id"), hr);
+    resp_free(&r);
+    http(&r, "GET", "/api/v1/people?sort=name&limit=200", NULL, NULL);
+    CHECK_STATUS(&r, 200);
+    const json_t *items = member(r.json, "items");
+    for (size_t i = 1; i < json_array_size(items); i++)
+        assert_true(strcmp(str_of(json_array_get(items, i - 1), "name"),
+                           str_of(json_array_get(items, i), "name")) <= 0);
+    resp_free(&r);
+    BAD("GET", "/api/v1/people?email=x", NULL, NULL, 400, "invalid", "email");
+    BAD("GET", "/api/v1/people?sort=manager", NULL, NULL, 400, "invalid", "sort");
+    BAD("GET", "/api/v1/people?manager=Greta", NULL, NULL, 400, "invalid", "manager");
+
+    /* Nobody manages themselves; addresses are checked; nothing is written. */
+    snprintf(path, sizeof(path), "/api/v1/people/%s", hr);
+    snprintf(body, sizeof(body), "{\"manager\":\"%s\",\"version\":1}", hr);
+    REFUSED(&r, "PATCH", path, body, NULL, 400, "invalid", "manager");
+    assert_string_equal(error_reason(r.json, "manager"), "a person cannot be their own manager");
+    resp_free(&r);
+    BAD("PATCH", path, "{\"email\":\"mia.hoffmann@example\",\"version\":1}", NULL, 400,
+        "invalid", "email");
+    BAD("PATCH", path, "{\"manager\":\"PER-999\",\"version\":1}", NULL, 400, "invalid",
+        "manager");
+    patch_ok("people", hr, "{\"job_title\":\"Head of HR\",\"email\":null,\"version\":1}");
+
+    /* An owner is a person: shown by id, with the record in the person's referred_to_by. */
+    snprintf(body, sizeof(body), "{\"title\":\"Onboarding\",\"owner\":\"%s\"}", hr);
+    char *prc = CREATE("processes", body);
+    get_record(&r, "processes", prc);
+    assert_string_equal(str_of(r.json, "owner"), hr);
+    resp_free(&r);
+    get_record(&r, "people", ceo);
+    const json_t *refs = member(r.json, "referred_to_by");
+    assert_int_equal(json_array_size(refs), 1);
+    assert_string_equal(str_of(json_array_get(refs, 0), "id"), hr);
+    assert_string_equal(str_of(json_array_get(refs, 0), "kind"), "person");
+    assert_string_equal(str_of(json_array_get(refs, 0), "field"), "manager");
+    resp_free(&r);
+
+    /* People leave: refused while records in force name them, naming those records. */
+    snprintf(path, sizeof(path), "/api/v1/people/%s/retire", hr);
+    REFUSED(&r, "POST", path, "{\"reason\":\"left\",\"version\":2}", NULL, 409, "referenced",
+            NULL);
+    assert_int_equal(json_array_size(member(r.json, "referrers")), 1);
+    assert_string_equal(json_string_value(json_array_get(member(r.json, "referrers"), 0)), prc);
+    resp_free(&r);
+    snprintf(path, sizeof(path), "/api/v1/people/%s/retire", ceo);
+    BAD("POST", path, "{\"reason\":\"retires\",\"version\":1}", NULL, 409, "referenced", NULL);
+    snprintf(path, sizeof(path), "/api/v1/people/%s", ceo);
+    BAD("DELETE", path, NULL, "1", 405, "method_not_allowed", NULL);
+
+    /* Once the process has another owner, the person can leave, and owns nothing new. */
+    snprintf(body, sizeof(body), "{\"owner\":\"%s\",\"version\":1}", ceo);
+    patch_ok("processes", prc, body);
+    retire_ok("people", hr, "left the company");
+    snprintf(body, sizeof(body), "{\"title\":\"Payroll\",\"owner\":\"%s\"}", hr);
+    REFUSED(&r, "POST", "/api/v1/processes", body, NULL, 400, "invalid", "owner");
+    assert_non_null(strstr(error_reason(r.json, "owner"), "is retired"));
+    resp_free(&r);
+    snprintf(path, sizeof(path), "/api/v1/processes/%s", prc);
+    snprintf(body, sizeof(body), "{\"owner\":\"%s\",\"version\":2}", hr);
+    BAD("PATCH", path, body, NULL, 400, "invalid", "owner");
+    snprintf(body, sizeof(body), "{\"name\":\"New starter\",\"manager\":\"%s\"}", hr);
+    BAD("POST", "/api/v1/people", body, NULL, 400, "invalid", "manager");
+    snprintf(body, sizeof(body),
+             "{\"title\":\"Staff turnover\",\"origin\":\"internal\",\"category\":\"organizational\","
+             "\"owner\":\"PER-999\"}");
+    REFUSED(&r, "POST", "/api/v1/context-issues", body, NULL, 400, "invalid", "owner");
+    assert_string_equal(error_reason(r.json, "owner"), "PER-999 does not exist");
+    resp_free(&r);
+    free(ceo);
+    free(hr);
     free(prc);
 }
 
@@ -1457,7 +1614,9 @@ static const char *const CATEGORIES[] = {"legal", "economic", "technological", "
 
 static bool issue_external(int i) { return i % 3 == 0; }
 static const char *issue_category(int i) { return CATEGORIES[i % 4]; }
-static const char *issue_owner(int i) { return i % 5 == 0 ? "alice" : i % 5 == 1 ? "bob" : NULL; }
+/* Owners are people, created first: PEOPLE[0] is Alice, PEOPLE[1] Bob (ids sort as names do). */
+static char PEOPLE[2][32];
+static const char *issue_owner(int i) { return i % 5 == 0 ? PEOPLE[0] : i % 5 == 1 ? PEOPLE[1] : NULL; }
 static bool issue_closed(int i) { return i % 10 == 0; }
 static bool issue_retired(int i) { return i % 30 == 0; }
 static bool issue_needle(int i) { return i % 17 == 0; }
@@ -1469,6 +1628,15 @@ static char ISSUE_IDS[NISSUES + 1][32];
 static void test_list_create_120(void **state)
 {
     (void)state;
+    static const char *const names[2] = {"Alice Example", "Bob Example"};
+    for (int i = 0; i < 2; i++) {
+        char body[128];
+        snprintf(body, sizeof(body), "{\"name\":\"%s\"}", names[i]);
+        char *id = CREATE("people", body);
+        snprintf(PEOPLE[i], sizeof(PEOPLE[i]), "%s", id);
+        free(id);
+    }
+    assert_string_equal(PEOPLE[0], "PER-1");
     for (int i = 1; i <= NISSUES; i++) {
         buf b = {0};
         buf_addf(&b, "{\"title\":\"Issue %03d%s\",\"origin\":\"%s\",\"category\":\"%s\"", i,
@@ -1582,7 +1750,7 @@ static bool all_issues(int i) { (void)i; return true; }
 static bool only_retired(int i) { return issue_retired(i); }
 static bool external_issue(int i) { return issue_external(i); }
 static bool internal_legal(int i) { return !issue_external(i) && strcmp(issue_category(i), "legal") == 0; }
-static bool owned_by_alice(int i) { return issue_owner(i) && strcmp(issue_owner(i), "alice") == 0; }
+static bool owned_by_alice(int i) { return issue_owner(i) && strcmp(issue_owner(i), PEOPLE[0]) == 0; }
 static bool without_owner(int i) { return issue_owner(i) == NULL; }
 static bool closed_issue(int i) { return issue_closed(i); }
 static bool open_issue(int i) { return !issue_closed(i); }
@@ -1701,7 +1869,11 @@ static void test_list_filters(void **state)
     (void)state;
     check_set("origin=external", 10, external_issue, false);
     check_set("origin=internal&category=legal", 4, internal_legal, false);
-    check_set("owner=alice", 50, owned_by_alice, false);
+    char by_alice[64];
+    snprintf(by_alice, sizeof(by_alice), "owner=%s", PEOPLE[0]);
+    check_set(by_alice, 50, owned_by_alice, false);
+    snprintf(by_alice, sizeof(by_alice), "owner=%s&sort=-title", PEOPLE[0]);
+    check_set(by_alice, 7, owned_by_alice, false);
     check_set("owner=", 50, without_owner, false);
     check_set("status=closed&retired=include", 5, closed_issue, true);
     check_set("status=open", 50, open_issue, false);
@@ -1768,11 +1940,11 @@ static void test_list_references(void **state)
     resp_free(&r);
 
     char *a = CREATE("processes", PROCESS);
-    snprintf(body, sizeof(body), "{\"title\":\"B\",\"owner\":\"o\",\"interacts_with\":[\"%s\"]}",
+    snprintf(body, sizeof(body), "{\"title\":\"B\",\"owner\":\"PER-1\",\"interacts_with\":[\"%s\"]}",
              a);
     char *b = CREATE("processes", body);
     snprintf(body, sizeof(body),
-             "{\"title\":\"C\",\"owner\":\"o\",\"interacts_with\":[\"%s\",\"%s\"]}", b, a);
+             "{\"title\":\"C\",\"owner\":\"PER-1\",\"interacts_with\":[\"%s\",\"%s\"]}", b, a);
     char *c = CREATE("processes", body);
     snprintf(path, sizeof(path), "/api/v1/processes?interacts_with=%s", a);
     http(&r, "GET", path, NULL, NULL);
@@ -2160,6 +2332,7 @@ int main(void)
         cmocka_unit_test(test_method_not_allowed),
         cmocka_unit_test(test_bad_bodies),
         cmocka_unit_test(test_kind_rules),
+        cmocka_unit_test(test_people),
         cmocka_unit_test(test_script_title_verbatim),
         cmocka_unit_test(test_concurrent_updates),
         cmocka_unit_test(test_body_too_big),

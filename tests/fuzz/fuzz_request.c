@@ -273,9 +273,19 @@ static void seed(store *s, const char *method, const char *path, const char *bod
 
 static void seed_product(store *s)
 {
+    seed(s, "POST", "/api/v1/people",
+         "{\"name\":\"Greta Lindqvist\",\"job_title\":\"CEO\",\"department\":\"Management\","
+         "\"top_management\":true}",
+         201);
+    seed(s, "POST", "/api/v1/people",
+         "{\"name\":\"Jonas Weber\",\"job_title\":\"CISO\",\"manager\":\"PER-1\","
+         "\"email\":\"jonas.weber@example.com\"}",
+         201);
+    seed(s, "POST", "/api/v1/people", "{\"name\":\"Former auditor\"}", 201);
+    seed(s, "POST", "/api/v1/people/PER-3/retire", "{\"reason\":\"Left\",\"version\":1}", 200);
     seed(s, "POST", "/api/v1/context-issues",
          "{\"title\":\"Supplier concentration\",\"origin\":\"external\","
-         "\"category\":\"economic\",\"climate_related\":false,\"owner\":\"CISO\","
+         "\"category\":\"economic\",\"climate_related\":false,\"owner\":\"PER-2\","
          "\"review_date\":\"2026-01-31\"}",
          201);
     seed(s, "POST", "/api/v1/context-issues",
@@ -296,10 +306,10 @@ static void seed_product(store *s)
          201);
     seed(s, "POST", "/api/v1/scope-items/SCP-2/retire",
          "{\"reason\":\"Closed\",\"version\":1}", 200);
-    seed(s, "POST", "/api/v1/processes", "{\"title\":\"Risk assessment\",\"owner\":\"CISO\"}",
+    seed(s, "POST", "/api/v1/processes", "{\"title\":\"Risk assessment\",\"owner\":\"PER-2\"}",
          201);
     seed(s, "POST", "/api/v1/processes",
-         "{\"title\":\"Internal audit\",\"owner\":\"Auditor\",\"interacts_with\":[\"PRC-1\"],"
+         "{\"title\":\"Internal audit\",\"owner\":\"PER-1\",\"interacts_with\":[\"PRC-1\"],"
          "\"status\":\"operating\"}",
          201);
     seed(s, "POST", "/api/v1/climate-decisions",

@@ -147,7 +147,7 @@ const createIssue = (fields) => api("POST", "/context-issues", fields);
  */
 const SEEDS = {
     "context-issue": { title: "NIS2 brings reporting duties", origin: "external", category: "regulatory",
-        description: "Line one\nline two", effect: "More incident reporting", owner: "CISO",
+        description: "Line one\nline two", effect: "More incident reporting", owner: "@person",
         review_date: "2027-03-31" },
     "climate-decision": { title: "Climate relevance 2026", relevant: true, reasoning: "Floods at the port site",
         decided_by: "Management board", decided_on: "2026-01-15" },
@@ -156,7 +156,9 @@ const SEEDS = {
     requirement: { title: "Report significant incidents within 24 hours", party: "@interested-party",
         type: "legal", addressed: "yes", how_addressed: "Incident process PRC-1" },
     "scope-item": { title: "Hamburg headquarters", type: "site", inclusion: "included" },
-    process: { title: "Incident handling", owner: "CISO", status: "operating", purpose: "Handle incidents" },
+    process: { title: "Incident handling", owner: "@person", status: "operating", purpose: "Handle incidents" },
+    person: { name: "Jonas Weber", job_title: "Chief Information Security Officer",
+        department: "Information security", email: "jonas.weber@brightwaterlogistics.example", top_management: false },
 };
 
 function sampleValue(field) {
@@ -191,10 +193,13 @@ async function seed() {
     issues.mike = await createIssue({ title: "Mike: staff turnover in IT", origin: "internal", category: "organizational" });
     issues.zulu = await createIssue({ title: "Zulu port flooding", origin: "external", category: "environmental" });
     issues.internal = await createIssue({ title: "Legacy ERP without vendor support", origin: "internal", category: "technological" });
-    // Real data is wide too: a long title, an address that cannot break.
+    // Real data is wide too: a long title, an owner with a long name and an address that cannot break.
+    const wideOwner = await api("POST", "/people", { name: "Maximiliane Oberreiter-Schwarzenbach von Hohenlohe-Langenburg",
+        job_title: "Head of Warehouse Systems", department: "IT operations",
+        email: "it.operations.warehouse.systems@brightwaterlogistics.example" });
     issues.wide = await createIssue({ title: "Single cloud region for the warehouse management system, " +
         "the customs interfaces and the transport planning of all sites", origin: "external", category: "technological",
-        owner: "it.operations.warehouse.systems@brightwaterlogistics.example", review_date: "2027-06-30" });
+        owner: wideOwner.id, review_date: "2027-06-30" });
 }
 
 /** Navigates and checks the status of the document's response. */
@@ -274,7 +279,7 @@ test("1. a record created through the form: 303 to its page with a notice, then 
 test("2. a refused form: 422, error summary, the error beside the field, values kept", { timeout: TEST_MS }, async () => {
     await visit(page, "/context-issues/new");
     const form = page.locator("form.form");
-    const longOwner = "O".repeat(kind("context-issue").fields.find((f) => f.name === "owner").max_length + 1);
+    const longEffect = "E".repeat(kind("context-issue").fields.find((f) => f.name === "effect").max_length + 1);
     const description = "Typed by the user\nsecond line <kept> & \"quoted\"";
     await form.locator("#f-title").fill("");
     await form.locator("#f-origin").selectOption("external");
@@ -282,7 +287,9 @@ test("2. a refused form: 422, error summary, the error beside the field, values 
     await form.locator("#f-description").fill(description);
     await form.locator("#f-status").selectOption("monitored");
     // maxlength stops typing, not a client that ignores it: set the value as such a client sends it.
-    await form.locator("#f-owner").evaluate((el, v) => { el.value = v; }, longOwner);
+    await form.locator("#f-effect").evaluate((el, v) => { el.value = v; }, longEffect);
+    // An owner who is no longer there (a stale form): the select sends a person id that does not exist.
+    await form.locator("#f-owner").evaluate((el) => { el.add(new Option("PER-999 Gone", "PER-999")); el.value = "PER-999"; });
 
     const status = await submit(page, form.locator('button[type="submit"]'), `${base}/context-issues`);
     assert.equal(status, 422, "a refused create answers 422 with the form again");
@@ -293,9 +300,10 @@ test("2. a refused form: 422, error summary, the error beside the field, values 
     assert.ok(await summary.isVisible(), ".error-summary is visible");
     assert.equal(await summary.locator('a[href="#f-title"]').count(), 1, "the summary links to #f-title");
     assert.equal(await summary.locator('a[href="#f-owner"]').count(), 1, "the summary links to #f-owner");
+    assert.equal(await summary.locator('a[href="#f-effect"]').count(), 1, "the summary links to #f-effect");
     assert.match(await summary.locator("h2").innerText(), /\d+ fields? needs? attention/);
 
-    for (const name of ["title", "owner"]) {
+    for (const name of ["title", "owner", "effect"]) {
         const field = page.locator(".field", { has: page.locator(`#f-${name}`) });
         assert.match(await field.getAttribute("class"), /\bhas-error\b/, `the ${name} field has class has-error`);
         const error = field.locator(`p.error#f-${name}-error`);
@@ -316,14 +324,32 @@ test("2. a refused form: 422, error summary, the error beside the field, values 
     assert.equal(await page.inputValue("#f-category"), "legal");
     assert.equal(await page.inputValue("#f-description"), description);
     assert.equal(await page.inputValue("#f-status"), "monitored");
-    assert.equal(await page.inputValue("#f-owner"), longOwner, "the too long owner is shown as typed");
+    assert.equal(await page.inputValue("#f-effect"), longEffect, "the too long effect is shown as typed");
+    assert.match(await page.locator("#f-owner-error").innerText(), /PER-999 does not exist/);
 
-    // Put right, the same form creates the record.
+    // Put right, the same form creates the record; the owner is chosen among the people.
+    const person = seeded.get("person");
+    const options = await page.locator("#f-owner option").evaluateAll((os) => os.map((o) => [o.value, o.textContent]));
+    assert.deepEqual(options[0], ["", "None"], "the owner select starts with None");
+    assert.ok(options.some(([v, label]) => v === person && label === `${person} Jonas Weber`),
+        `the owner select offers ${person} Jonas Weber: ${JSON.stringify(options)}`);
+    assert.ok(options.every(([v]) => v === "" || /^PER-\d+$/.test(v)), "the owner select offers people only");
     await page.fill("#f-title", "Corrected after an error");
-    await page.fill("#f-owner", "Head of IT");
+    await page.fill("#f-effect", "Fits now");
+    await page.selectOption("#f-owner", { label: `${person} Jonas Weber` });
     const again = await submit(page, page.locator('form.form button[type="submit"]'), /\/context-issues\/ISS-\d+\?done=created$/);
     assert.equal(again, 303);
     assert.equal(await page.locator("main h1").innerText(), "Corrected after an error");
+    const owner = page.locator("dl.fields > div", { has: page.locator('dt:text-is("Owner")') }).locator("dd a");
+    assert.equal(await owner.innerText(), `${person} Jonas Weber`, "the detail page names the owner");
+    assert.equal(await owner.getAttribute("href"), `/people/${person}`, "the owner links to the person");
+    const id = /\/context-issues\/(ISS-\d+)\?/.exec(page.url())[1];
+
+    // The person's page lists the issue among the records that refer to them.
+    await Promise.all([page.waitForURL(`${base}/people/${person}`), owner.click()]);
+    const back = page.locator("section.card", { has: page.locator('h2:text-is("Referred to by")') })
+        .locator(`a[href="/context-issues/${id}"]`);
+    assert.equal(await back.count(), 1, `${person}'s page links back to ${id}`);
 });
 
 /* --- 3. sort and filter -------------------------------------------------------------- */
@@ -439,9 +465,11 @@ test("5. stored <script>, attribute breakouts and javascript: URLs show as text"
     const page = await context.newPage();
     try {
         const records = [];
-        for (const payload of PAYLOADS)
-            records.push(await createIssue({ title: payload, origin: "external", category: "other",
-                description: `Before ${payload} after`, owner: payload.slice(0, 120) }));
+        for (const payload of PAYLOADS) {
+            const owner = await api("POST", "/people", { name: payload.slice(0, 120) });
+            records.push({ ...(await createIssue({ title: payload, origin: "external", category: "other",
+                description: `Before ${payload} after`, owner: owner.id })), ownerName: owner.name });
+        }
 
         const noInjection = async (where) => {
             const found = await page.evaluate(() => ({
@@ -461,6 +489,8 @@ test("5. stored <script>, attribute breakouts and javascript: URLs show as text"
             assert.deepEqual(found.jsLinks, [], `${where}: javascript: URLs in links or forms`);
         };
 
+        await visit(page, "/people");
+        await noInjection("list /people");
         await visit(page, "/context-issues");
         await noInjection("list");
         for (const r of records) {
@@ -478,7 +508,9 @@ test("5. stored <script>, attribute breakouts and javascript: URLs show as text"
             await noInjection(`edit ${r.id}`);
             assert.equal(await page.inputValue("#f-title"), r.title, `edit ${r.id}: the title input holds the text`);
             assert.equal(await page.inputValue("#f-description"), r.description, `edit ${r.id}: the description as text`);
-            assert.equal(await page.inputValue("#f-owner"), r.owner, `edit ${r.id}: the owner as text`);
+            assert.equal(await page.inputValue("#f-owner"), r.owner, `edit ${r.id}: the owner is selected`);
+            assert.equal(await page.locator("#f-owner option:checked").textContent(), `${r.owner} ${r.ownerName}`,
+                `edit ${r.id}: the owner's name as text`);
         }
         // A URL-like text field (a requirement's source) is not made a link to javascript:.
         const requirement = await api("POST", "/requirements", {
@@ -512,11 +544,13 @@ function mainPages() {
     const pages = [
         ["overview", (p) => visit(p, "/")],
         ["clause-4", (p) => visit(p, "/clauses/4")],
+        ["clause-5", (p) => visit(p, "/clauses/5")],
     ];
     for (const k of kinds) pages.push([`list-${k.plural}`, (p) => visit(p, `/${k.plural}`)]);
     pages.push(
         ["detail-context-issue", (p) => visit(p, `/context-issues/${seeded.get("context-issue")}`)],
         ["detail-requirement", (p) => visit(p, `/requirements/${seeded.get("requirement")}`)],
+        ["detail-person", (p) => visit(p, `/people/${seeded.get("person")}`)],
         ["create-context-issue", (p) => visit(p, "/context-issues/new")],
         ["edit-context-issue", (p) => visit(p, `/context-issues/${seeded.get("context-issue")}/edit`)],
         ["form-with-errors", openFormWithErrors],
@@ -622,7 +656,7 @@ function pagesToFetch() {
     list.push(
         ["create form with errors, values kept", "/context-issues", { method: "POST", headers: { ...FORM, origin: base },
             body: new URLSearchParams({ title: "", origin: "external", category: "legal", description: "x <y> & z",
-                effect: "", climate_related: "", owner: "O".repeat(121), status: "open", review_date: "2026-02-30" }).toString() }, 422],
+                effect: "", climate_related: "", owner: "PER-999", status: "open", review_date: "2026-02-30" }).toString() }, 422],
         ["retire without a reason", `/context-issues/${issue}/retire`,
             { method: "POST", headers: { ...FORM, origin: base }, body: "version=1&reason=" }, 422],
     );

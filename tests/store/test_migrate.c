@@ -18,6 +18,7 @@
 
 #include "../support/fixture.h"
 #include "core/record.h"
+#include "core/log_verify.h"
 #include "core/records.h"
 #include "store/driver.h"
 #include "store/migrate.h"
@@ -533,6 +534,213 @@ static void test_failed_migration_keeps_previous_version(void **state)
     arena_dispose(&a);
 }
 
+/* --- migration 0003: owners become people ------------------------------ */
+
+static char *raw_text(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+        fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+    char *out = NULL;
+    if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
+        out = strdup((const char *)sqlite3_column_text(s, 0));
+    sqlite3_finalize(s);
+    return out ? out : strdup("");
+}
+
+/* Every row of table, every column but the owner, quoted, in id order. */
+static char *rows_but_owner(sqlite3 *db, const char *table, const char *order)
+{
+    char sql[512];
+    snprintf(sql, sizeof(sql),
+             "SELECT group_concat('quote(\"' || name || '\")', ' || ''|'' || ') FROM "
+             "pragma_table_info('%s') WHERE name <> 'owner'",
+             table);
+    char *cols = raw_text(db, sql);
+    size_t size = strlen(cols) + 256;
+    char *q = malloc(size);
+    assert_non_null(q);
+    snprintf(q, size, "SELECT group_concat(r, char(10)) FROM (SELECT %s AS r FROM \"%s\" "
+                      "ORDER BY %s)",
+             cols, table, order);
+    char *rows = raw_text(db, q);
+    free(q);
+    free(cols);
+    return rows;
+}
+
+static const char *const people_tables[][2] = {
+    {"context_issue", "id"},   {"interested_party", "id"},
+    {"requirement", "id"},     {"process", "id"},
+    {"process__interacts_with", "src, pos"},
+};
+enum { PEOPLE_TABLES = sizeof(people_tables) / sizeof(people_tables[0]) };
+
+/* The owner column as "id:owner" pairs, with a person's name for a person id. */
+static char *owners_of(sqlite3 *db, const char *table, bool people)
+{
+    char sql[512];
+    if (people)
+        snprintf(sql, sizeof(sql),
+                 "SELECT group_concat(pair, ',') FROM (SELECT t.id || ':' || "
+                 "coalesce(p.name, 'NULL') AS pair FROM \"%s\" AS t LEFT JOIN person AS p "
+                 "ON p.id = t.owner ORDER BY t.id)",
+                 table);
+    else
+        snprintf(sql, sizeof(sql),
+                 "SELECT group_concat(id || ':' || coalesce(owner, 'NULL'), ',') FROM "
+                 "(SELECT * FROM \"%s\" ORDER BY id)",
+                 table);
+    return raw_text(db, sql);
+}
+
+static void test_people_migration_converts_owners(void **state)
+{
+    if (!is_sqlite())
+        skip();
+    const char *url = *state;
+    migration_set all = migrations_for("sqlite");
+    migration_set first = {all.items, 1};
+    store *s = open_ok(registry_default(), url, true, &first);
+    assert_int_equal(store_schema_version(s), 1);
+    store_free(s);
+
+    /* Version 1: owners are text, some blank; one process was deleted (PRC-7). */
+    sqlite3 *db = raw_open(url);
+    raw_exec(db,
+             "INSERT INTO context_issue (id, version, created_at, created_by, updated_at, "
+             "updated_by, title, origin, category, owner, status, climate_related) VALUES "
+             "(1, 3, '2024-01-02T10:00:00.000Z', 'alice', '2024-03-04T11:00:00.000Z', 'bob', "
+             "'Skills shortage', 'internal', 'organizational', 'Anna Schmidt', 'open', 0),"
+             "(2, 1, '2024-01-02T10:00:00.000Z', 'alice', '2024-01-02T10:00:00.000Z', 'alice', "
+             "'Cloud dependence', 'external', 'technological', '  Anna Schmidt ', 'monitored', 1),"
+             "(3, 2, '2024-01-02T10:00:00.000Z', 'alice', '2024-01-05T10:00:00.000Z', 'alice', "
+             "'Blank owner', 'external', 'legal', '', 'open', NULL),"
+             "(4, 1, '2024-01-02T10:00:00.000Z', 'alice', '2024-01-02T10:00:00.000Z', 'alice', "
+             "'No owner', 'internal', 'other', NULL, 'closed', NULL);"
+             "INSERT INTO interested_party (id, version, created_at, created_by, updated_at, "
+             "updated_by, title, category, origin, owner, contact) VALUES "
+             "(1, 1, '2024-01-02T10:00:00.000Z', 'alice', '2024-01-02T10:00:00.000Z', 'alice', "
+             "'Customers', 'customer', 'external', 'Ben Ng', 'sales@example.com'),"
+             "(2, 4, '2024-01-02T10:00:00.000Z', 'alice', '2024-02-02T10:00:00.000Z', 'carol', "
+             "'Regulator', 'regulator', 'external', '   ', NULL);"
+             "INSERT INTO requirement (id, version, created_at, created_by, updated_at, "
+             "updated_by, retired_at, retired_by, retired_reason, title, party, type, "
+             "addressed, how_addressed, owner) VALUES "
+             "(1, 2, '2024-01-02T10:00:00.000Z', 'alice', '2024-01-03T10:00:00.000Z', 'alice', "
+             "'2024-01-03T10:00:00.000Z', 'alice', 'obsolete', 'Delivery times', 1, "
+             "'contractual', 'yes', 'SLA monitoring', 'Chloe Park');"
+             "INSERT INTO process (id, version, created_at, created_by, updated_at, updated_by, "
+             "title, owner, status, externally_provided) VALUES "
+             "(2, 1, '2024-01-02T10:00:00.000Z', 'alice', '2024-01-02T10:00:00.000Z', 'alice', "
+             "'Risk management', 'Anna Schmidt', 'operating', 0),"
+             "(5, 6, '2024-01-02T10:00:00.000Z', 'alice', '2024-04-02T10:00:00.000Z', 'dave', "
+             "'Internal audit', 'Ben Ng', 'planned', 0);"
+             "INSERT INTO process__interacts_with (src, pos, dst) VALUES (5, 0, 2);"
+             "UPDATE sqlite_sequence SET seq = 7 WHERE name = 'process';");
+    char *before[PEOPLE_TABLES], *owners_before[4];
+    for (size_t i = 0; i < PEOPLE_TABLES; i++)
+        before[i] = rows_but_owner(db, people_tables[i][0], people_tables[i][1]);
+    for (size_t i = 0; i < 4; i++)
+        owners_before[i] = owners_of(db, people_tables[i][0], false);
+    assert_string_equal(owners_before[0], "1:Anna Schmidt,2:  Anna Schmidt ,3:,4:NULL");
+    sqlite3_close(db);
+
+    s = open_ok(registry_default(), url, false, NULL);
+    assert_int_equal(store_schema_version(s), (int)all.n);
+    store_free(s);
+
+    db = raw_open(url);
+    /* One person per distinct non-blank owner, by name, with the migration's metadata. */
+    char *people = raw_text(db, "SELECT group_concat(name, ',') FROM (SELECT name FROM person "
+                                "ORDER BY id)");
+    assert_string_equal(people, "Anna Schmidt,Ben Ng,Chloe Park");
+    free(people);
+    assert_int_equal(raw_int(db, "SELECT count(*) FROM person WHERE version = 1 AND "
+                                 "created_by = 'migration' AND updated_by = 'migration' AND "
+                                 "created_at = updated_at AND created_at LIKE "
+                                 "'____-__-__T__:__:__.___Z' AND retired_at IS NULL AND "
+                                 "job_title IS NULL AND manager IS NULL"),
+                     3);
+    /* Owners point to them; blank owners became NULL. */
+    const char *want_owners[4] = {"1:Anna Schmidt,2:Anna Schmidt,3:NULL,4:NULL",
+                                  "1:Ben Ng,2:NULL", "1:Chloe Park",
+                                  "2:Anna Schmidt,5:Ben Ng"};
+    for (size_t i = 0; i < 4; i++) {
+        char *got = owners_of(db, people_tables[i][0], true);
+        assert_string_equal(got, want_owners[i]);
+        free(got);
+    }
+    assert_int_equal(raw_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
+                                 "sql LIKE '%\"owner\" TEXT%'"),
+                     0);
+    assert_int_equal(raw_int(db, "SELECT typeof(owner) = 'integer' FROM process WHERE id = 5"),
+                     1);
+    /* Ids, versions, bookkeeping and every other value are as they were. */
+    for (size_t i = 0; i < PEOPLE_TABLES; i++) {
+        char *after = rows_but_owner(db, people_tables[i][0], people_tables[i][1]);
+        assert_string_equal(after, before[i]);
+        free(after);
+        free(before[i]);
+    }
+    for (size_t i = 0; i < 4; i++)
+        free(owners_before[i]);
+    assert_int_equal(raw_int(db, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+    assert_int_equal(raw_int(db, "SELECT seq FROM sqlite_sequence WHERE name = 'process'"), 7);
+    assert_int_equal(raw_int(db, "SELECT count(*) FROM sqlite_temp_master"), 0);
+    sqlite3_close(db);
+
+    /* The store reads the converted records, and a deleted record's id is not reused. */
+    s = open_ok(registry_default(), url, false, NULL);
+    store_conn *c;
+    isms_status st;
+    status_clear(&st);
+    assert_int_equal(store_borrow(s, &c, &st), ISMS_OK);
+    arena a;
+    arena_init(&a);
+    /*
+     * The change log holds each record as the upgrade left it (owners as
+     * people, the people themselves): one baseline entry each, and it verifies.
+     */
+    db = raw_open(url);
+    assert_int_equal(raw_int(db, "SELECT count(*) FROM isms_change_log"), 4 + 2 + 1 + 2 + 3);
+    assert_int_equal(raw_int(db, "SELECT count(*) FROM isms_change_log WHERE action = 'baseline' "
+                                 "AND actor = 'isms' AND channel = 'migration'"),
+                     12);
+    assert_int_equal(raw_int(db, "SELECT count(*) FROM isms_change_log WHERE kind = 'person'"), 3);
+    assert_int_equal(raw_int(db, "SELECT count(*) FROM isms_change_log WHERE kind = 'process' "
+                                 "AND record_id = 5 AND content LIKE '%\"owner\":\"PER-2\"%'"),
+                     1);
+    sqlite3_close(db);
+    log_verify_options vo = {0};
+    log_verify_result vr;
+    assert_int_equal(log_verify(c, registry_default(), &vo, &vr, &st), ISMS_OK);
+    if (!vr.ok)
+        fail_msg("log verify: %s", vr.detail);
+    assert_int_equal(vr.records, 12);
+    const isms_kind *process = registry_kind(registry_default(), "process");
+    isms_record *p5 = NULL;
+    assert_int_equal(store_get(c, process, 5, &a, &p5, &st), ISMS_OK);
+    assert_int_equal(p5->version, 6);
+    assert_int_equal(record_value(p5, "owner")->i, 2);
+    assert_int_equal(record_value(p5, "interacts_with")->n, 1);
+    assert_int_equal(record_value(p5, "interacts_with")->ids[0], 2);
+    isms_write_ctx ctx;
+    write_ctx_init(&ctx, "alice", "cli");
+    store_txn *t;
+    assert_int_equal(store_begin(c, &ctx, &t, &st), ISMS_OK);
+    isms_record *r = record_new(&a, process);
+    *record_value(r, "title") = (isms_value){.set = true, .s = "Supplier management"};
+    *record_value(r, "owner") = (isms_value){.set = true, .i = 3};
+    if (records_create(t, r, &a, &st) != ISMS_OK)
+        fail_msg("create: %s", st.detail);
+    assert_int_equal(r->id, 8);
+    assert_int_equal(store_commit(t, &st), ISMS_OK);
+    store_return(c);
+    store_free(s);
+    arena_dispose(&a);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1)
@@ -548,6 +756,7 @@ int main(int argc, char **argv)
         T(test_foreign_sqlite_database_is_refused),
         T(test_newer_database_is_refused),
         T(test_failed_migration_keeps_previous_version),
+        T(test_people_migration_converts_owners),
     };
 #undef T
     return cmocka_run_group_tests_name(g_driver, tests, NULL, NULL);

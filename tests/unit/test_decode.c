@@ -570,7 +570,7 @@ static void test_product_kind(void **state)
     assert_int_equal(decode_kind(reg, issue,
                                  "{\"title\": \"Supplier failure\", \"origin\": \"external\", "
                                  "\"category\": \"economic\", \"climate_related\": false, "
-                                 "\"owner\": \"Alice\", \"review_date\": \"2025-06-30\", "
+                                 "\"owner\": \"PER-3\", \"review_date\": \"2025-06-30\", "
                                  "\"description\": null}",
                                  0, MAX_CHANGES),
                      ISMS_OK);
@@ -580,6 +580,12 @@ static void test_product_kind(void **state)
     assert_int_equal(CH[3].value.i, 0);
     assert_true(CH[3].value.set);
     assert_string_equal(CH[5].value.s, "2025-06-30");
+    assert_string_equal(CH[4].field->name, "owner");
+    assert_int_equal(CH[4].value.i, 3);
+    /* An owner is a person's id; a name is refused, naming the field. */
+    assert_int_equal(decode_kind(reg, issue, "{\"owner\": \"Alice\"}", 0, MAX_CHANGES),
+                     ISMS_EINVALID);
+    assert_contains(reason_of("owner"), "expected a person id as a string (such as \"PER-1\")");
 
     const isms_kind *req = registry_kind(reg, "requirement");
     assert_non_null(req);
@@ -932,12 +938,14 @@ static void test_list_product_kind(void **state)
     const isms_kind *issue = registry_kind(registry_default(), "context-issue");
     params_ok(params_kind(issue,
                           (const char *const[]){"origin", "external", "sort", "-review_date",
-                                                "climate_related", "false", "owner", "Alice"},
+                                                "climate_related", "false", "owner", "PER-3"},
                           4));
     assert_int_equal(Q.nfilters, 3);
     assert_string_equal(Q.sort->name, "review_date");
     assert_true(Q.desc);
     assert_int_equal(Q.filters[1].value.i, 0);
+    assert_string_equal(Q.filters[2].field->name, "owner");
+    assert_int_equal(Q.filters[2].value.i, 3);
     assert_string_equal(
         params_refused(params_kind(issue, (const char *const[]){"description", "x"}, 1),
                        "description"),
@@ -946,14 +954,26 @@ static void test_list_product_kind(void **state)
     assert_contains(
         params_refused(params_kind(issue, (const char *const[]){"origin", "inside"}, 1), "origin"),
         "internal, external");
-    /* Text filters must be valid single-line text within the field's length. */
-    char owner[130];
-    memset(owner, 'o', sizeof(owner) - 1);
-    owner[sizeof(owner) - 1] = '\0';
+    /* An owner is a person: filtered by the person's id, not by a name. */
     assert_contains(
-        params_refused(params_kind(issue, (const char *const[]){"owner", owner}, 1), "owner"),
-        "at most 120");
-    params_refused(params_kind(issue, (const char *const[]){"owner", "a\xff"}, 1), "owner");
+        params_refused(params_kind(issue, (const char *const[]){"owner", "Alice"}, 1), "owner"),
+        "expected a person id (such as PER-1)");
+    /* Text filters must be valid single-line text within the field's length. */
+    const isms_kind *person = registry_kind(registry_default(), "person");
+    char department[130];
+    memset(department, 'd', sizeof(department) - 1);
+    department[sizeof(department) - 1] = '\0';
+    assert_contains(params_refused(params_kind(person, (const char *const[]){"department",
+                                                                            department},
+                                               1),
+                                   "department"),
+                    "at most 120");
+    params_refused(params_kind(person, (const char *const[]){"department", "a\xff"}, 1),
+                   "department");
+    params_ok(params_kind(person, (const char *const[]){"department", "Operations", "manager",
+                                                        "PER-1", "top_management", "true"},
+                          3));
+    assert_int_equal(Q.nfilters, 3);
     const isms_kind *proc = registry_kind(registry_default(), "process");
     params_ok(params_kind(proc, (const char *const[]){"interacts_with", "PRC-4"}, 1));
     assert_int_equal(Q.filters[0].value.ids[0], 4);

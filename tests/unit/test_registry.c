@@ -45,15 +45,17 @@ static void test_default_registry_kinds_in_order(void **state)
     (void)state;
     const isms_registry *reg = registry_default();
     static const char *const names[] = {"context-issue", "climate-decision", "interested-party",
-                                        "requirement",   "scope-item",       "process"};
-    static const char *const clause[] = {"4.1", "4.1", "4.2", "4.2", "4.3", "4.4"};
-    assert_int_equal(reg->nkinds, 6);
+                                        "requirement",   "scope-item",       "process",
+                                        "person"};
+    static const char *const clause[] = {"4.1", "4.1", "4.2", "4.2", "4.3", "4.4", "5.3"};
+    assert_int_equal(reg->nkinds, 7);
     for (size_t i = 0; i < reg->nkinds; i++) {
         assert_string_equal(reg->kinds[i]->name, names[i]);
         assert_string_equal(reg->kinds[i]->clause, clause[i]);
     }
     assert_ptr_equal(reg->kinds[0], &kind_context_issue);
     assert_ptr_equal(reg->kinds[5], &kind_process);
+    assert_ptr_equal(reg->kinds[6], &kind_person);
 }
 
 /* Position of a clause id in clauses_all(), or -1. */
@@ -190,12 +192,46 @@ static void test_each_kind_has_required_title(void **state)
         const isms_field *t = kind_role_field(k, ROLE_TITLE);
         if (!t)
             fail_msg("kind %s has no title", k->name);
-        assert_string_equal(t->name, "title");
+        /* A person is known by their name; every other record by its title. */
+        const char *name = k == &kind_person ? "name" : "title";
+        assert_string_equal(t->name, name);
         assert_int_equal(t->type, FT_TEXT);
         assert_true(t->flags & FF_REQUIRED);
         assert_true(t->max_len >= 1 && t->max_len <= FIELD_MAX_LEN_LIMIT);
-        assert_ptr_equal(kind_field(k, "title"), t);
+        assert_ptr_equal(kind_field(k, name), t);
     }
+}
+
+/* Owners are people (clause 5.3): a reference to a person, sortable and filterable. */
+static void test_every_owner_is_a_person(void **state)
+{
+    (void)state;
+    const isms_registry *reg = registry_default();
+    size_t owners = 0;
+    for (size_t i = 0; i < reg->nkinds; i++) {
+        const isms_kind *k = reg->kinds[i];
+        const isms_field *o = kind_field(k, "owner");
+        assert_ptr_equal(kind_role_field(k, ROLE_OWNER), o);
+        if (!o)
+            continue;
+        owners++;
+        assert_int_equal(o->type, FT_REF);
+        assert_ptr_equal(o->target, &kind_person);
+        assert_true(o->flags & FF_SORTABLE);
+        assert_true(o->flags & FF_FILTERABLE);
+        assert_true(o->flags & FF_LISTED);
+    }
+    assert_int_equal(owners, 4);
+    assert_true(kind_field(&kind_process, "owner")->flags & FF_REQUIRED);
+    assert_false(kind_field(&kind_context_issue, "owner")->flags & FF_REQUIRED);
+    /* The person kind: served at /people, its manager a person, top management a flag. */
+    assert_ptr_equal(registry_kind_by_plural(reg, "people"), &kind_person);
+    assert_ptr_equal(registry_kind_by_prefix(reg, "PER", 3), &kind_person);
+    assert_string_equal(kind_person.clause, "5.3");
+    assert_ptr_equal(kind_field(&kind_person, "manager")->target, &kind_person);
+    assert_int_equal(kind_field(&kind_person, "top_management")->type, FT_BOOL);
+    assert_int_equal(kind_field(&kind_person, "email")->max_len, 254);
+    assert_false(kind_person.flags & KF_DELETABLE);
 }
 
 /* ---- lookups ---- */
@@ -648,6 +684,7 @@ int main(void)
         cmocka_unit_test(test_clauses_in_standard_order),
         cmocka_unit_test(test_names_and_prefixes_unique),
         cmocka_unit_test(test_each_kind_has_required_title),
+        cmocka_unit_test(test_every_owner_is_a_person),
         cmocka_unit_test(test_registry_lookups),
         cmocka_unit_test(test_field_lookups),
         cmocka_unit_test(test_field_types),

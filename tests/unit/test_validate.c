@@ -505,7 +505,7 @@ static isms_record *process(const char *status)
 {
     isms_record *r = record_new(&A, &kind_process);
     set(r, "title", "Incident management");
-    set(r, "owner", "CISO");
+    set(r, "owner", "PER-1");
     set(r, "status", status);
     return r;
 }
@@ -574,6 +574,76 @@ static void test_process_transitions(void **state)
     assert_valid(operating, r);
 }
 
+/* ---- person (5.3) ---- */
+
+static isms_record *person(void)
+{
+    isms_record *r = record_new(&A, &kind_person);
+    set(r, "name", "Anna Schmidt");
+    return r;
+}
+
+static void test_person_email(void **state)
+{
+    (void)state;
+    isms_record *r = person();
+    assert_valid(NULL, r);
+    static const char *const good[] = {"anna.schmidt@nordlicht-logistik.example",
+                                       "a@b.co", "first+tag@mail.example.org"};
+    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+        set(r, "email", good[i]);
+        assert_valid(NULL, r);
+    }
+    static const char *const bad[] = {"anna",          "anna@",         "@example.com",
+                                      "anna@example",  "a@b@example.com", "anna @example.com",
+                                      "anna@.example", "anna@example.",   "anna@exa..mple.com"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        set_raw(r, "email", bad[i]);
+        isms_status st;
+        assert_false(validate(NULL, r, &st));
+        if (!reason_for(&st, "email"))
+            fail_msg("'%s' was taken for an e-mail address", bad[i]);
+        assert_int_equal(st.nfields, 1);
+    }
+    /* Control characters are refused as in any text; 254 characters at most. */
+    set_raw(r, "email", "anna@example.com\n");
+    isms_status st;
+    assert_false(validate(NULL, r, &st));
+    assert_non_null(reason_for(&st, "email"));
+    char longest[256];
+    memset(longest, 'a', sizeof(longest));
+    memcpy(longest + 254 - 12, "@example.com", 13);
+    set_raw(r, "email", longest);
+    assert_valid(NULL, r);
+    memset(longest, 'a', sizeof(longest));
+    memcpy(longest + 255 - 12, "@example.com", 13);
+    set_raw(r, "email", longest);
+    assert_one_error(NULL, r, "email", "is 255 characters long; at most 254 are allowed");
+}
+
+static void test_person_own_manager(void **state)
+{
+    (void)state;
+    isms_record *r = person();
+    r->id = 4;
+    set(r, "manager", "PER-2");
+    assert_valid(NULL, r);
+    set(r, "manager", "PER-4");
+    assert_one_error(NULL, r, "manager", "a person cannot be their own manager");
+    /* Both rules at once, so one correction round suffices. */
+    set_raw(r, "email", "not an address");
+    isms_status st;
+    assert_false(validate(NULL, r, &st));
+    assert_int_equal(st.nfields, 2);
+    assert_non_null(reason_for(&st, "manager"));
+    assert_non_null(reason_for(&st, "email"));
+
+    /* On create the person has no id yet, so PER-4 is someone else. */
+    r = person();
+    set(r, "manager", "PER-4");
+    assert_valid(NULL, r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -598,6 +668,8 @@ int main(void)
         cmocka_unit_test(test_process_provider),
         cmocka_unit_test(test_process_interacts_with_itself),
         cmocka_unit_test(test_process_transitions),
+        cmocka_unit_test(test_person_email),
+        cmocka_unit_test(test_person_own_manager),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -46,7 +46,8 @@ static char SESSION[128]; /* "isms_session=..." */
 static char CSRF[64];
 
 static const char *const PLURALS[] = {"context-issues", "climate-decisions", "interested-parties",
-                                      "requirements",   "scope-items",       "processes"};
+                                      "requirements",   "scope-items",       "processes",
+                                      "people"};
 enum { NPLURALS = sizeof(PLURALS) / sizeof(PLURALS[0]) };
 
 /* --- buffers ---------------------------------------------------------------- */
@@ -544,6 +545,17 @@ static char *api_create(const char *plural, const char *json_body)
     return id;
 }
 
+/* Add a person (owners are people) through the API; their id (malloc'd). */
+static char *api_person(const char *name)
+{
+    json_t *j = json_pack("{s:s}", "name", name);
+    char *body = json_dumps(j, JSON_COMPACT);
+    json_decref(j);
+    char *id = api_create("people", body);
+    free(body);
+    return id;
+}
+
 /*
  * A refused request: the status and an HTML page, the database unchanged,
  * the server still serving. r keeps the answer for more checks.
@@ -745,6 +757,20 @@ static void test_clause(void **state)
     get(&r, "/clauses/10");
     CHECK_HTML(&r, 200);
     HAS(&r, "<p class=\"muted\">No records kept for this clause yet.</p>");
+    resp_free(&r);
+    /* People serve 5.3; 5.1 and 5.2 keep nothing yet. */
+    get(&r, "/clauses/5");
+    CHECK_HTML(&r, 200);
+    HAS(&r, "<h2><span class=\"num\">5.3</span> Organizational roles, responsibilities and "
+            "authorities</h2>\n<ul class=\"kind-list\">\n<li><a href=\"/people\">People</a> "
+            "<span class=\"count\">0</span>");
+    HAS(&r, "<h2><span class=\"num\">5.1</span> Leadership and commitment</h2>\n"
+            "<p class=\"muted\">No records kept for this clause yet.</p>");
+    resp_free(&r);
+    get(&r, "/");
+    CHECK_HTML(&r, 200);
+    HAS(&r, "<a class=\"card card-link\" href=\"/clauses/5\"><span class=\"num\">5</span>"
+            "<h2>Leadership</h2><p class=\"card-meta\">0 records in 1 kind</p>");
     resp_free(&r);
     /* Not top-level clauses, or none at all: 404 pages. */
     static const char *const missing[] = {"/clauses/4.1", "/clauses/11", "/clauses/3", "/clauses/x",
@@ -1425,7 +1451,11 @@ static void test_delete_not_for_issues(void **state)
 static void test_delete_process(void **state)
 {
     (void)state;
-    char *id = api_create("processes", "{\"title\":\"Courier pick-up\",\"owner\":\"Ops\"}");
+    char *owner = api_person("Olga Petrova");
+    char body[128];
+    snprintf(body, sizeof(body), "{\"title\":\"Courier pick-up\",\"owner\":\"%s\"}", owner);
+    char *id = api_create("processes", body);
+    free(owner);
     char page[128], path[160], question[128], want[160];
     snprintf(page, sizeof(page), "/processes/%s", id);
     snprintf(path, sizeof(path), "%s/delete", page);
@@ -1465,6 +1495,150 @@ static void test_delete_process(void **state)
     free(id);
 }
 
+/* People (5.3): the form, its rules, owners chosen from people, links both ways. */
+static void test_person_pages(void **state)
+{
+    (void)state;
+    resp r;
+    get(&r, "/people/new");
+    CHECK_HTML(&r, 200);
+    HAS(&r, "<form class=\"form\" method=\"post\" action=\"/people\" novalidate>");
+    HAS(&r, "<label for=\"f-name\">Name <span class=\"req\">required</span></label>");
+    HAS(&r, "<input id=\"f-name\" name=\"name\" aria-describedby=\"f-name-hint\" "
+            "type=\"text\" maxlength=\"120\" value=\"\">");
+    HAS(&r, "<input id=\"f-email\" name=\"email\" aria-describedby=\"f-email-hint\" "
+            "type=\"text\" maxlength=\"254\" value=\"\">");
+    HAS(&r, "<select id=\"f-manager\" name=\"manager\" aria-describedby=\"f-manager-hint\">"
+            "<option value=\"\" selected>None</option>");
+    HAS(&r, "<select id=\"f-top_management\" name=\"top_management\"");
+    HAS(&r, "<button class=\"button primary\" type=\"submit\">Create person</button>");
+    resp_free(&r);
+
+    /* Created from the form, every control sent as a browser does. */
+    char *loc = POST_OK("/people",
+                        "name=Greta+Lindqvist&job_title=Chief+Executive+Officer"
+                        "&department=Management&manager=&email=greta%40nordlicht.example"
+                        "&top_management=true",
+                        "/people/PER-", "created");
+    char *ceo = id_of_location(loc);
+    free(loc);
+    resp api;
+    api_record(&api, "people", ceo);
+    assert_string_equal(json_str(api.json, "name"), "Greta Lindqvist");
+    assert_string_equal(json_str(api.json, "email"), "greta@nordlicht.example");
+    assert_true(json_is_true(json_object_get(api.json, "top_management")));
+    assert_true(json_is_null(json_object_get(api.json, "manager")));
+    resp_free(&api);
+
+    /* The rules of a person, named next to their field; the typed values kept. */
+    FORM_REFUSED(&r, "/people", "name=Eve+Example&email=eve+at+example.com&top_management=", 422);
+    HAS(&r, "href=\"#f-email\"");
+    HAS(&r, "<p class=\"error\" id=\"f-email-error\">");
+    HAS(&r, "value=\"Eve Example\"");
+    HAS(&r, "value=\"eve at example.com\"");
+    resp_free(&r);
+    FORM_REFUSED(&r, "/people", "name=Eve+Example&manager=PER-999", 422);
+    HAS(&r, "href=\"#f-manager\"");
+    MAIN_NAMES(&r, "PER-999 does not exist");
+    resp_free(&r);
+    char body[512], path[160], want[512];
+    snprintf(body, sizeof(body), "version=1&name=Greta+Lindqvist&manager=%s", ceo);
+    snprintf(path, sizeof(path), "/people/%s/edit", ceo);
+    FORM_REFUSED(&r, path, body, 422);
+    MAIN_NAMES(&r, "a person cannot be their own manager");
+    resp_free(&r);
+
+    /* A report, and a context issue whose owner is chosen among the people. */
+    snprintf(body, sizeof(body), "name=Jonas+Weber&job_title=CISO&manager=%s", ceo);
+    loc = POST_OK("/people", body, "/people/PER-", "created");
+    char *ciso = id_of_location(loc);
+    free(loc);
+    snprintf(body, sizeof(body),
+             "title=Skills+shortage&origin=internal&category=organizational&owner=%s"
+             "&status=open",
+             ciso);
+    loc = POST_OK("/context-issues", body, "/context-issues/ISS-", "created");
+    char *issue = id_of_location(loc);
+    free(loc);
+    snprintf(path, sizeof(path), "/context-issues/%s", issue);
+    get(&r, path);
+    CHECK_HTML(&r, 200);
+    snprintf(want, sizeof(want),
+             "<div><dt>Owner</dt><dd><a href=\"/people/%s\">%s Jonas Weber</a></dd></div>", ciso,
+             ciso);
+    HAS(&r, want);
+    resp_free(&r);
+    snprintf(path, sizeof(path), "/context-issues/%s/edit", issue);
+    get(&r, path);
+    CHECK_HTML(&r, 200);
+    snprintf(want, sizeof(want), "<option value=\"%s\" selected>%s Jonas Weber</option>", ciso,
+             ciso);
+    HAS(&r, want);
+    snprintf(want, sizeof(want), "<option value=\"%s\">%s Greta Lindqvist</option>", ceo, ceo);
+    HAS(&r, want);
+    resp_free(&r);
+
+    /* The person's page: their manager, and the records that name them. */
+    snprintf(path, sizeof(path), "/people/%s", ciso);
+    get(&r, path);
+    CHECK_HTML(&r, 200);
+    snprintf(want, sizeof(want), "<p class=\"kicker\">%s \xC2\xB7 Person</p>", ciso);
+    HAS(&r, want);
+    HAS(&r, "<h1>Jonas Weber</h1>");
+    snprintf(want, sizeof(want),
+             "<div><dt>Manager</dt><dd><a href=\"/people/%s\">%s Greta Lindqvist</a></dd></div>",
+             ceo, ceo);
+    HAS(&r, want);
+    HAS(&r, "<h2>Referred to by</h2>");
+    snprintf(want, sizeof(want),
+             "<li><a href=\"/context-issues/%s\">%s Skills shortage</a> <span class=\"muted\">"
+             "Context issue, Owner</span></li>",
+             issue, issue);
+    HAS(&r, want);
+    HAS(&r, "<li><a href=\"/clauses/5\">5 Leadership</a></li><li><a href=\"/people\">People</a>"
+            "</li>");
+    LACKS(&r, "/delete\""); /* people are retired, never deleted */
+    resp_free(&r);
+    snprintf(path, sizeof(path), "/people/%s", ceo);
+    get(&r, path);
+    CHECK_HTML(&r, 200);
+    snprintf(want, sizeof(want),
+             "<li><a href=\"/people/%s\">%s Jonas Weber</a> <span class=\"muted\">Person, "
+             "Manager</span></li>",
+             ciso, ciso);
+    HAS(&r, want);
+    resp_free(&r);
+
+    /* Leaving while owning records in force: refused, naming the records, nothing changed. */
+    snprintf(path, sizeof(path), "/people/%s/retire", ciso);
+    FORM_REFUSED(&r, path, "version=1&reason=Left+the+company", 409);
+    snprintf(want, sizeof(want), "<a href=\"/context-issues/%s\">%s</a>", issue, issue);
+    HAS(&r, want);
+    resp_free(&r);
+
+    /* The list: name, department, top management; filters by department, manager, top management. */
+    get(&r, "/people?top_management=true");
+    CHECK_HTML(&r, 200);
+    HAS(&r, "<a href=\"/people?top_management=true&amp;sort=name\">Name</a>");
+    HAS(&r, ">Top management</th>");
+    HAS(&r, "Greta Lindqvist");
+    LACKS(&r, "Jonas Weber</a></td>");
+    HAS(&r, "<select id=\"f-manager\" name=\"manager\"><option value=\"\" selected>Any</option>");
+    HAS(&r, "<input id=\"f-department\" name=\"department\" type=\"search\"");
+    resp_free(&r);
+    snprintf(path, sizeof(path), "/context-issues?owner=%s", ciso);
+    get(&r, path);
+    CHECK_HTML(&r, 200);
+    HAS(&r, "Skills shortage");
+    snprintf(want, sizeof(want), "<option value=\"%s\" selected>%s Jonas Weber</option>", ciso,
+             ciso);
+    HAS(&r, want);
+    resp_free(&r);
+    free(ceo);
+    free(ciso);
+    free(issue);
+}
+
 static void test_script_title_escaped(void **state)
 {
     (void)state;
@@ -1474,12 +1648,15 @@ static void test_script_title_escaped(void **state)
                                           "&quot;&gt;&lt;img src=x onerror=alert(2)&gt;"};
     static const char *const raw[] = {"<script>alert(1)", "<img src=x"};
     for (size_t t = 0; t < 2; t++) {
+        /* The owner's name shows in the list, on the detail page and in the form's select. */
+        char *owner = api_person(titles[t]);
         json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s}", "title", titles[t], "origin", "external",
-                              "category", "other", "effect", titles[t], "owner", titles[t]);
+                              "category", "other", "effect", titles[t], "owner", owner);
         char *body = json_dumps(j, JSON_COMPACT);
         json_decref(j);
         char *id = api_create("context-issues", body);
         free(body);
+        free(owner);
         char detail[128], edit[160];
         snprintf(detail, sizeof(detail), "/context-issues/%s", id);
         snprintf(edit, sizeof(edit), "/context-issues/%s/edit", id);
@@ -1759,6 +1936,7 @@ int main(void)
         cmocka_unit_test(test_retire),
         cmocka_unit_test(test_delete_not_for_issues),
         cmocka_unit_test(test_delete_process),
+        cmocka_unit_test(test_person_pages),
         cmocka_unit_test(test_script_title_escaped),
         cmocka_unit_test(test_stop),
     };

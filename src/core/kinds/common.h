@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "core/kinds/kinds.h"
 #include "core/record.h"
 #include "core/registry.h"
 
@@ -17,11 +18,11 @@
 #define FIELD_LONGTEXT(n, l, h, len)                                                           \
     {.name = n, .label = l, .help = h, .type = FT_LONGTEXT, .max_len = len}
 
-/* Until people are records of their own (accounts issue), an owner is a name. */
+/* An owner is a person (clause 5.3), whether or not they ever log in. */
 #define FIELD_OWNER(help_text, extra_flags)                                                    \
-    {.name = "owner", .label = "Owner", .help = help_text, .type = FT_TEXT,                    \
+    {.name = "owner", .label = "Owner", .help = help_text, .type = FT_REF,                     \
      .flags = FF_SORTABLE | FF_FILTERABLE | FF_LISTED | (extra_flags), .role = ROLE_OWNER,    \
-     .max_len = 120}
+     .target = &kind_person}
 
 #define FIELD_REVIEW_DATE                                                                      \
     {.name = "review_date", .label = "Next review", .help = "When this is next looked at",    \

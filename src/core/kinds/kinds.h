@@ -12,4 +12,7 @@ extern const isms_kind kind_requirement;
 extern const isms_kind kind_scope_item;
 extern const isms_kind kind_process;
 
+/* Clause 5: leadership. */
+extern const isms_kind kind_person;
+
 #endif

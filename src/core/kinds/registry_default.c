@@ -4,6 +4,7 @@
 static const isms_kind *const default_kinds[] = {
     &kind_context_issue, &kind_climate_decision, &kind_interested_party,
     &kind_requirement,   &kind_scope_item,       &kind_process,
+    &kind_person,
 };
 
 static const isms_registry default_registry = {

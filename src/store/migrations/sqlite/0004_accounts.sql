@@ -1,6 +1,7 @@
 -- Migration 4: accounts (users and roles, sessions, API tokens, authentication events).
--- On the accounts branch it is applied as version 2 until it is merged after
--- migrations 2 and 3. Generated with `isms schema --sql` and reviewed; never edit after release.
+-- Not records: these tables are outside the change log (authentication events
+-- are kept in their own table). Generated with `isms schema --sql` and reviewed;
+-- never edit after release.
 -- Accounts: users and their roles (docs/SECURITY.md)
 CREATE TABLE "isms_user" (
   "id" INTEGER PRIMARY KEY AUTOINCREMENT,
