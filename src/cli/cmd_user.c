@@ -18,16 +18,24 @@ typedef struct user_change {
     char hash[PASSWORD_HASH_MAX];
 } user_change;
 
+static isms_err event_with(store_txn *t, user_change *w, const char *what, const char *detail,
+                           isms_status *st)
+{
+    store_auth_event ev = {what, w->u->name, w->u->id, "cli", detail};
+    return store_auth_event_add(t, &ev, st);
+}
+
 static isms_err event(store_txn *t, user_change *w, const char *what, isms_status *st)
 {
-    store_auth_event ev = {what, w->u->name, w->u->id, "cli", NULL};
-    return store_auth_event_add(t, &ev, st);
+    return event_with(t, w, what, NULL, st);
 }
 
 static isms_err do_add(store_txn *t, void *arg, isms_status *st)
 {
     user_change *w = arg;
-    isms_err e = store_user_insert(t, w->u, st);
+    isms_err e = account_person_check(store_txn_conn(t), w->u->person_id, "person", st);
+    if (e == ISMS_OK)
+        e = store_user_insert(t, w->u, st);
     return e == ISMS_OK ? event(t, w, "user_created", st) : e;
 }
 
@@ -39,10 +47,23 @@ static isms_err do_change(store_txn *t, void *arg, isms_status *st)
     if (w->set_roles || w->disable)
         e = account_keep_an_admin(conn, w->u->id, w->set_roles ? w->roles : w->u->roles, w->disable,
                                   st);
+    char detail[ROLES_TEXT_MAX];
     if (e == ISMS_OK && w->set_roles)
         e = store_user_set_roles(t, w->u->id, w->roles, st);
+    if (e == ISMS_OK && w->set_roles)
+        e = event_with(t, w, "roles_changed", roles_format(w->roles, detail, sizeof(detail)), st);
+    if (e == ISMS_OK && w->set_person)
+        e = account_person_check(conn, w->person_id, "person", st);
     if (e == ISMS_OK && w->set_person)
         e = store_user_set_person(t, w->u->id, w->person_id, st);
+    if (e == ISMS_OK && w->set_person) {
+        const isms_kind *person = registry_kind(w->c->reg, "person");
+        if (person && w->person_id)
+            human_id_format(detail, person, w->person_id);
+        else
+            snprintf(detail, sizeof(detail), "none");
+        e = event_with(t, w, "person_changed", detail, st);
+    }
     if (e == ISMS_OK && w->set_password)
         e = store_user_set_password(t, w->u->id, w->hash, st);
     if (e == ISMS_OK && w->set_password)
@@ -165,7 +186,7 @@ static int verb_add(cli_ctx *c, store *s)
     return rc;
 }
 
-static json_t *user_json(const store_user *u)
+static json_t *user_json(const isms_registry *reg, const store_user *u)
 {
     json_t *roles = json_array();
     for (unsigned bit = 1; bit & UR_ALL; bit <<= 1)
@@ -175,7 +196,32 @@ static json_t *user_json(const store_user *u)
                           "roles", roles, "created_at", u->created_at, "created_by", u->created_by,
                           "disabled_at", u->disabled_at);
     json_object_set_new(j, "person_id", u->person_id ? json_integer(u->person_id) : json_null());
+    const isms_kind *person = registry_kind(reg, "person");
+    char hid[ISMS_HUMAN_ID_MAX];
+    if (person && u->person_id)
+        human_id_format(hid, person, u->person_id);
+    json_object_set_new(j, "person", person && u->person_id ? json_string(hid) : json_null());
     return j;
+}
+
+/* "PER-3 Jonas Weber" for a user's person (the id alone if the kind is gone); NULL on failure. */
+static const char *person_text(cli_ctx *c, store_conn *conn, int64_t id, isms_status *st)
+{
+    const isms_kind *k = registry_kind(c->reg, "person");
+    char hid[ISMS_HUMAN_ID_MAX];
+    if (!k)
+        return arena_printf(&c->arena, "%lld", (long long)id);
+    human_id_format(hid, k, id);
+    isms_record *r;
+    isms_err e = store_get(conn, k, id, &c->arena, &r, st);
+    if (e == ISMS_ENOTFOUND) {
+        status_clear(st);
+        return arena_strdup(&c->arena, hid);
+    }
+    if (e != ISMS_OK)
+        return NULL;
+    return arena_printf(&c->arena, "%s %s%s", hid, record_title(r),
+                        r->retired_at ? " (retired)" : "");
 }
 
 static int verb_list(cli_ctx *c, store *s)
@@ -198,22 +244,30 @@ static int verb_list(cli_ctx *c, store *s)
     if (c->json) {
         json_t *items = json_array();
         for (size_t i = 0; i < n; i++)
-            json_array_append_new(items, user_json(users[i]));
+            json_array_append_new(items, user_json(c->reg, users[i]));
         json_t *j = json_pack("{s:o}", "items", items);
         print_json(c, j);
         json_decref(j);
         return EXIT_OK;
     }
     text_table t;
-    table_init(&t, &c->arena, 4);
-    table_add_row(&t, (const char *[]){"NAME", "ROLES", "STATE", "CREATED"});
-    for (size_t i = 0; i < n; i++) {
+    table_init(&t, &c->arena, 5);
+    table_add_row(&t, (const char *[]){"NAME", "ROLES", "PERSON", "STATE", "CREATED"});
+    for (size_t i = 0; e == ISMS_OK && i < n; i++) {
         char roles[ROLES_TEXT_MAX];
         roles_format(users[i]->roles, roles, sizeof(roles));
-        table_add_row(&t, (const char *[]){users[i]->name, arena_strdup(&c->arena, roles),
+        const char *person = "";
+        if (users[i]->person_id && (e = store_borrow(s, &conn, &st)) == ISMS_OK) {
+            person = person_text(c, conn, users[i]->person_id, &st);
+            store_return(conn);
+            e = person ? ISMS_OK : st.code;
+        }
+        table_add_row(&t, (const char *[]){users[i]->name, arena_strdup(&c->arena, roles), person,
                                            users[i]->disabled_at ? "disabled" : "enabled",
                                            users[i]->created_at});
     }
+    if (e != ISMS_OK)
+        return cli_fail(c, &st);
     table_print(&t, c->out);
     return EXIT_OK;
 }

@@ -75,15 +75,28 @@ isms_err account_person(store_conn *c, const char *text, const char *field, int6
 {
     const isms_kind *person = registry_kind(store_conn_registry(c), "person");
     if (!person)
-        return status_field(st, field, "cannot be set yet: this isms keeps no person records");
+        return status_field(st, field, "cannot be set: this isms keeps no person records");
     if (!human_id_parse(person, text, out))
         return status_field(st, field, "must be a person's id, such as %s-1", person->prefix);
+    return account_person_check(c, *out, field, st);
+}
+
+isms_err account_person_check(store_conn *c, int64_t person_id, const char *field,
+                              isms_status *st)
+{
+    const isms_kind *person = registry_kind(store_conn_registry(c), "person");
+    if (person_id == 0)
+        return ISMS_OK;
+    if (!person)
+        return status_field(st, field, "cannot be set: this isms keeps no person records");
     store_presence p;
-    isms_err e = store_presence_of(c, person, *out, &p, st);
+    isms_err e = store_presence_of(c, person, person_id, &p, st);
     if (e != ISMS_OK)
         return e;
+    char hid[ISMS_HUMAN_ID_MAX];
+    human_id_format(hid, person, person_id);
     if (p != STORE_ACTIVE)
-        return status_field(st, field, "%s %s", text,
+        return status_field(st, field, "%s %s", hid,
                             p == STORE_ABSENT ? "does not exist" : "is retired");
     return ISMS_OK;
 }

@@ -33,11 +33,19 @@ isms_err account_token_role(unsigned owner_roles, const char *role, const char *
 
 /*
  * The person a user is linked to: the id of a record of the kind named
- * "person" in force ("PER-3" or "3"); refused with a clear message while
- * the registry has no such kind. Field errors name `field`.
+ * "person" in force ("PER-3" or "3"): it exists and is not retired;
+ * refused with a clear message when the registry has no such kind. Field
+ * errors name `field`.
  */
 isms_err account_person(store_conn *c, const char *text, const char *field, int64_t *out,
                         isms_status *st);
+
+/*
+ * That person_id (0: none) is a person in force, checked again inside the
+ * write that links it (a person retired meanwhile is refused).
+ */
+isms_err account_person_check(store_conn *c, int64_t person_id, const char *field,
+                              isms_status *st);
 
 /*
  * Refuse a change that would leave no enabled administrator: user_id

@@ -521,6 +521,20 @@ static void ref_link(web_page *pg, const isms_kind *k, int64_t id)
         html_lit(pg->b, " <span class=\"badge badge-muted\">retired</span>");
 }
 
+void page_ref_link(web_page *pg, const isms_kind *k, int64_t id)
+{
+    ref_link(pg, k, id);
+}
+
+void page_user_person(web_page *pg, int64_t person_id)
+{
+    const isms_kind *person = registry_kind(pg->req->reg, "person");
+    if (person && person_id > 0)
+        ref_link(pg, person, person_id);
+    else
+        html_lit(pg->b, "<span class=\"muted\">none</span>");
+}
+
 /* Enum values read better without underscores: "organizational unit". */
 static void enum_text(strbuf *b, const char *value)
 {

@@ -112,6 +112,12 @@ const char *page_record_title(web_page *pg, const isms_kind *k, int64_t id, bool
 /* A value for reading: badges for status and booleans, links for references. */
 void page_value(web_page *pg, const isms_field *f, const isms_value *v, bool in_table);
 
+/* A link to a record, "PER-3 Lena Vogt" (a badge when retired; the id alone when gone). */
+void page_ref_link(web_page *pg, const isms_kind *k, int64_t id);
+
+/* The person a user is linked to (a link), or "none". */
+void page_user_person(web_page *pg, int64_t person_id);
+
 /* The top-level clause of a kind ("4.1" -> "4") into buf. */
 const char *kind_top_clause(const isms_kind *k, char *buf, size_t size);
 

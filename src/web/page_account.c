@@ -176,6 +176,8 @@ static void account_page(http_request *req, http_reply *rep, unsigned status, co
     html_text(b, u->name);
     html_lit(b, "</dd></div>\n<div><dt>Roles</dt><dd>");
     html_text(b, roles_format(u->roles, roles, sizeof(roles)));
+    html_lit(b, "</dd></div>\n<div><dt>Person</dt><dd>");
+    page_user_person(&pg, u->person_id);
     html_lit(b, "</dd></div>\n<div><dt>Password changed</dt><dd>");
     html_timestamp(b, u->password_changed_at);
     html_lit(b, "</dd></div>\n</dl>\n</section>\n");

@@ -122,9 +122,17 @@ void web_users(http_request *req, http_reply *rep)
     users_page(req, rep, 200, NULL);
 }
 
+typedef struct create_args {
+    store_user *u;
+    const char *client;
+} create_args;
+
 static isms_err do_create(store_txn *t, void *arg, isms_status *st)
 {
-    return store_user_insert(t, arg, st);
+    create_args *a = arg;
+    isms_err e = store_user_insert(t, a->u, st);
+    store_auth_event ev = {"user_created", a->u->name, a->u->id, a->client, NULL};
+    return e == ISMS_OK ? store_auth_event_add(t, &ev, st) : e;
 }
 
 static unsigned refused_status(const isms_status *st)
@@ -148,7 +156,8 @@ void web_user_create(http_request *req, http_reply *rep)
                                                    form_get(form, "repeat"), hash, &st)) {
         isms_write_ctx ctx;
         write_ctx_init(&ctx, req->principal.name, "web");
-        if (store_write(req->store, &ctx, do_create, &u, &st) == ISMS_OK) {
+        create_args a = {&u, req->client};
+        if (store_write(req->store, &ctx, do_create, &a, &st) == ISMS_OK) {
             reply_redirect(rep, "/users?done=added");
             return;
         }
@@ -225,6 +234,11 @@ static void user_page(http_request *req, http_reply *rep, unsigned status, const
         page_notice(&pg, true, notice);
     if (err)
         page_error_summary(&pg, err);
+    html_lit(b, "<section class=\"card\">\n<h2>Person</h2>\n<p>");
+    page_user_person(&pg, u->person_id);
+    html_lit(b, "</p>\n<p class=\"hint\">Who the user is in the organization: a contributor "
+                "changes the records this person owns. Linked with <code>isms user set NAME "
+                "--person PER-n</code>.</p>\n</section>\n");
     strbuf url;
     strbuf_init(&url, 512);
     html_lit(b, "<section class=\"card\">\n<h2>Roles</h2>\n<form class=\"form\" method=\"post\"");
@@ -282,7 +296,12 @@ static isms_err do_roles(store_txn *t, void *arg, isms_status *st)
 {
     change_args *a = arg;
     isms_err e = account_keep_an_admin(store_txn_conn(t), a->u->id, a->roles, false, st);
-    return e == ISMS_OK ? store_user_set_roles(t, a->u->id, a->roles, st) : e;
+    if (e == ISMS_OK)
+        e = store_user_set_roles(t, a->u->id, a->roles, st);
+    char roles[ROLES_TEXT_MAX];
+    store_auth_event ev = {"roles_changed", a->u->name, a->u->id, a->req->client,
+                           roles_format(a->roles, roles, sizeof(roles))};
+    return e == ISMS_OK ? store_auth_event_add(t, &ev, st) : e;
 }
 
 static isms_err do_disable(store_txn *t, void *arg, isms_status *st)

@@ -830,8 +830,11 @@ static void test_contributor_owns_records(void **state)
     expect(&conny, "POST", "/api/v1/scope-items/SCP-2/retire",
            "{\"reason\":\"no longer ours\",\"version\":2}", 200, NULL);
     assert_int_equal(db_int("SELECT version FROM scope_item WHERE id = 1"), 1);
-    /* Accounts are no records of the change log, which holds the records' changes only, by
-     * their users, and verifies. */
+    /* Linking a user is an authentication event; accounts are no records of the change log,
+     * which holds the records' changes only, by their users, and verifies. */
+    assert_int_equal(db_int("SELECT count(*) FROM isms_auth_event WHERE event = 'person_changed' "
+                            "AND name = 'conny' AND detail = 'PER-1'"),
+                     1);
     assert_int_equal(db_int("SELECT count(*) FROM isms_change_log WHERE kind NOT IN "
                             "('person', 'context-issue', 'scope-item')"),
                      0);

@@ -2090,8 +2090,10 @@ static void test_users(void **state)
     RUN(f, 0, "user", "set", "vera", "--person", "");
     RUN(f, 0, "user", "list", "--json");
     json_t *vera_json = json_array_get(json_object_get(JSON_OUT(f), "items"), 1);
-    assert_true(json_is_null(json_object_get(vera_json, "person_id")));
+    assert_true(json_is_null(json_object_get(vera_json, "person")));
     RUN(f, 0, "user", "set", "vera", "--person", "PER-1");
+    RUN(f, 0, "user", "list");
+    OUT_HAS(f, "PER-1 Vera Example");
     /* A contributor changes records whose owner is their person ... */
     RUN(f, 0, "user", "set", "vera", "--role", "contributor");
     RUN_ENV(f, vera, 0, "context-issue", "add", "--title", "Vera's", "--origin", "internal",
