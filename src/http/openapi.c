@@ -5,6 +5,9 @@
  * as returned), <Kind>Create, <Kind>Patch, <Kind>Page, <Kind>History;
  * operationIds list<Kinds>, create<Kind>, get<Kind>, update<Kind>,
  * delete<Kind>, retire<Kind>, history<Kind>. Descriptions come from the registry's labels and help.
+ * Security comes from the route table (http/router.c): the permission of each
+ * operation's route decides whether it needs a bearer token (401 and 403
+ * documented, x-isms-permission naming the permission) or none (security []).
  */
 #include "http/openapi.h"
 
@@ -13,9 +16,11 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/record.h"
 #include "core/record_decode.h"
+#include "core/roles.h"
 #include "core/value.h"
 #include "http/api.h"
 #include "store/store.h"
@@ -650,6 +655,15 @@ static const struct problem_response {
      "invalid: bad JSON, unknown or read-only members, wrong types, broken rules or bad list "
      "parameters; errors names each field",
      NULL},
+    {"401", "Unauthorized",
+     "unauthorized: no credentials, or a token or session that is not valid (expired, "
+     "revoked, unknown, or its user disabled); WWW-Authenticate says Bearer",
+     "WWW-Authenticate"},
+    {"403", "Forbidden",
+     "forbidden: the user's roles (or the token's role) do not hold the permission the "
+     "operation needs, and the detail names who does; a contributor's change of a record that "
+     "is not theirs; csrf: a change made with a session cookie without its X-CSRF-Token",
+     NULL},
     {"404", "NotFound", "not_found: no such record", NULL},
     {"405", "MethodNotAllowed",
      "method_not_allowed: the path exists but not with that method (Allow lists the methods)",
@@ -714,6 +728,11 @@ static json_t *header_components(void)
     put(h, "Retry-After",
         json_pack("{s:s,s:{s:s,s:i}}", "description", "Seconds to wait before trying again",
                   "schema", "type", "integer", "minimum", 0));
+    put(h, "WWW-Authenticate",
+        json_pack("{s:s,s:{s:s}}", "description",
+                  "The challenge: Bearer realm=\"isms\", with error=\"invalid_token\" when a "
+                  "token or session was sent but is not valid",
+                  "schema", "type", "string"));
     return h;
 }
 
@@ -1157,6 +1176,84 @@ static void log_paths(json_t *paths)
     put(paths, "/api/v1/log/{seq}/redact", json_pack("{s:o}", "post", op));
 }
 
+/* --- security ------------------------------------------------------------------ */
+
+/*
+ * The route pattern of a documented path: "/api/v1/processes/{id}" is
+ * "/api/v1/{kind}/{id}" in the route table.
+ */
+static void route_pattern(const isms_registry *reg, const char *path, char *out, size_t size)
+{
+    static const char prefix[] = "/api/v1/";
+    size_t plen = sizeof(prefix) - 1;
+    if (strncmp(path, prefix, plen) != 0) {
+        snprintf(out, size, "%s", path);
+        return;
+    }
+    const char *rest = path + plen;
+    size_t seg = strcspn(rest, "/");
+    char plural[NAME_LEN];
+    snprintf(plural, sizeof(plural), "%.*s", (int)seg, rest);
+    if (registry_kind_by_plural(reg, plural))
+        snprintf(out, size, "%s{kind}%s", prefix, rest + seg);
+    else
+        snprintf(out, size, "%s", path);
+}
+
+/* The permission of the route serving method (lower case, as in the document) on path. */
+static isms_permission route_permission(const isms_registry *reg, const char *method,
+                                        const char *path)
+{
+    char pattern[TEXT_LEN];
+    route_pattern(reg, path, pattern, sizeof(pattern));
+    size_t n;
+    const http_route *routes = router_routes(&n);
+    for (size_t i = 0; i < n; i++)
+        if (strcasecmp(routes[i].method, method) == 0 && strcmp(routes[i].pattern, pattern) == 0)
+            return routes[i].permission;
+    return PERM_UNSET;
+}
+
+/*
+ * Every operation as the router enforces it: open ones need no credentials
+ * (security []); the others the bearer token of the document's security,
+ * with the permission named and 401 and 403 among their answers.
+ */
+static void secure_operations(json_t *paths, const isms_registry *reg)
+{
+    const char *path, *method;
+    json_t *item, *op;
+    json_object_foreach(paths, path, item)
+    {
+        json_object_foreach(item, method, op)
+        {
+            if (strcmp(method, "parameters") == 0)
+                continue;
+            isms_permission p = route_permission(reg, method, path);
+            if (p == PERM_OPEN) {
+                put(op, "security", new_array());
+                continue;
+            }
+            put_s(op, "x-isms-permission", permission_name(p));
+            const char *d = json_string_value(json_object_get(op, "description"));
+            put(op, "description",
+                json_sprintf("%s Needs %s (permission %s).", d ? d : "", permission_holders(p),
+                             permission_name(p)));
+            add_problems(json_object_get(op, "responses"), "401 403");
+        }
+    }
+}
+
+static json_t *security_schemes(void)
+{
+    return json_pack(
+        "{s:{s:s,s:s,s:s}}", "bearer", "type", "http", "scheme", "bearer", "description",
+        "An API token: Authorization: Bearer TOKEN. Made with `isms token create` or on the "
+        "account page (/account), shown once; it acts with its user's roles, or with the one "
+        "role it was made for. The session cookie of the web pages is accepted too, with the "
+        "session's X-CSRF-Token on every change.");
+}
+
 json_t *openapi_document(const isms_registry *reg, const char *version)
 {
     json_t *doc = new_object();
@@ -1168,8 +1265,10 @@ json_t *openapi_document(const isms_registry *reg, const char *version)
     put_s(info, "description",
           "Every kind of ISMS record is served by the same operations. Changes name the "
           "version they read (\"version\" in the body or If-Match), so none is lost "
-          "silently. Errors are application/problem+json (RFC 9457). The server listens on "
-          "loopback only until user accounts exist.");
+          "silently. Errors are application/problem+json (RFC 9457). Every operation but the "
+          "health check and this document needs an API token (Authorization: Bearer); what it "
+          "may do follows its user's roles: 401 without a valid token, 403 without the "
+          "permission (x-isms-permission of each operation: read, write or admin).");
     put_s(info, "version", version ? version : "dev");
     put(info, "license", json_pack("{s:s,s:s}", "name", "Apache-2.0", "identifier",
                                    "Apache-2.0"));
@@ -1193,7 +1292,9 @@ json_t *openapi_document(const isms_registry *reg, const char *version)
     log_paths(paths);
     for (size_t i = 0; i < reg->nkinds; i++)
         kind_paths(paths, reg, reg->kinds[i]);
+    secure_operations(paths, reg);
     put(doc, "paths", paths);
+    put(doc, "security", json_pack("[{s:[]}]", "bearer"));
 
     json_t *schemas = new_object();
     shared_schemas(schemas);
@@ -1218,6 +1319,7 @@ json_t *openapi_document(const isms_registry *reg, const char *version)
     put(components, "responses", problem_response_components());
     put(components, "parameters", parameter_components());
     put(components, "headers", header_components());
+    put(components, "securitySchemes", security_schemes());
     put(doc, "components", components);
     return doc;
 }

@@ -1,6 +1,8 @@
 // The OpenAPI document served at GET /api/v1/openapi.json: valid OpenAPI 3.1,
 // complete for every kind the binary knows, and true to the real server (every
-// documented path answers, with a documented status; records match <Kind>).
+// documented path answers, with a documented status; records match <Kind>;
+// the security it declares is the one the server enforces: 401 without a token,
+// 403 for a role without the permission).
 //
 // Run: ISMS_BIN=build/isms node --test tests/js/   (npm ci --prefix tests/js first)
 import assert from "node:assert/strict";
@@ -10,7 +12,7 @@ import { Validator } from "@seriousme/openapi-schema-validator";
 import Ajv2020 from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 
-import { isms, startServer } from "./support/server.mjs";
+import { addUser, isms, startServer } from "./support/server.mjs";
 
 let server; // support/server.mjs: a temporary ISMS served on a free port
 let base; // "http://127.0.0.1:PORT"
@@ -331,4 +333,108 @@ test("every documented path answers on the server, with a documented status", as
     // The health check answers as documented.
     const health = await api("GET", "/healthz");
     assertMatches(componentSchema("Health"), health.json, "/healthz");
+});
+
+/* --- security ------------------------------------------------------------------ */
+
+const METHODS = ["get", "post", "patch", "delete"];
+
+/* Every operation of the document: [METHOD, path template, operation]. */
+function operations() {
+    const ops = [];
+    for (const [template, item] of Object.entries(doc.paths))
+        for (const method of METHODS) if (item[method]) ops.push([method.toUpperCase(), template, item[method]]);
+    return ops;
+}
+
+/* A path of the document with its placeholders filled with records that exist. */
+function concrete(template) {
+    const plural = /^\/api\/v1\/([^/]+)\/\{id\}/.exec(template)?.[1];
+    let url = template.replace("{seq}", "1");
+    if (plural) {
+        const k = kinds.find((x) => x.plural === plural);
+        const rec = created.get(k.name);
+        url = url.replace("{id}", rec ? rec.id : `${k.prefix}-1`);
+    }
+    return url;
+}
+
+test("a bearer token is needed everywhere but the health check and this document", () => {
+    const bearer = doc.components.securitySchemes?.bearer;
+    assert.ok(bearer, "components.securitySchemes.bearer");
+    assert.equal(bearer.type, "http");
+    assert.equal(bearer.scheme, "bearer");
+    assert.deepEqual(doc.security, [{ bearer: [] }], "the document's security is the bearer token");
+    const unauthorized = doc.components.responses.Unauthorized;
+    assert.ok(unauthorized?.headers?.["WWW-Authenticate"], "401 carries WWW-Authenticate");
+    assert.ok(doc.components.responses.Forbidden, "a 403 response");
+    const open = [];
+    for (const [method, template, op] of operations()) {
+        const what = `${method} ${template}`;
+        if (op.security !== undefined) {
+            assert.deepEqual(op.security, [], `${what}: an operation's own security can only open it`);
+            assert.ok(!("401" in op.responses) && !("403" in op.responses), `${what} is open: no 401 or 403`);
+            open.push(what);
+            continue;
+        }
+        assert.deepEqual(op.responses["401"], { $ref: "#/components/responses/Unauthorized" }, `${what}: 401`);
+        assert.deepEqual(op.responses["403"], { $ref: "#/components/responses/Forbidden" }, `${what}: 403`);
+        // Reading needs any role, changing records the manager or contributor role,
+        // redacting the change log the admin role (docs/SECURITY.md).
+        const want = /\/redact$/.test(template) ? "admin" : method === "GET" ? "read" : "write";
+        assert.equal(op["x-isms-permission"], want, `${what} needs ${want}`);
+        assert.match(op.description, new RegExp(`\\(permission ${want}\\)\\.$`), `${what} says who may`);
+    }
+    assert.deepEqual(open.sort(), ["GET /api/v1/openapi.json", "GET /healthz"]);
+});
+
+test("anonymous callers and roles without the permission get the documented 401 and 403", async () => {
+    addUser(server, "vic", "viewer", "viewer password 1");
+    const viewer = isms(["--db", server.db, "--as", "vic", "token", "create", "--label", "openapi"]).trim();
+    const ask = async (who, method, url) => {
+        const headers = who ? { authorization: `Bearer ${who}` } : {};
+        const init = { method, headers };
+        if (method !== "GET" && method !== "DELETE") {
+            init.body = "{}";
+            headers["content-type"] = "application/json";
+        }
+        const res = await fetch(`${base}${url}`, init);
+        const text = await res.text();
+        return { status: res.status, headers: res.headers, json: text ? JSON.parse(text) : null };
+    };
+    let refused = 0;
+    for (const [method, template, op] of operations()) {
+        const url = concrete(template);
+        const what = `${method} ${url}`;
+        const documented = (res, who) => {
+            assert.ok(String(res.status) in op.responses,
+                `${what} ${who} answered ${res.status}, not documented (${Object.keys(op.responses).join(", ")})`);
+            if (res.status >= 400) {
+                assert.match(res.headers.get("content-type"), /^application\/problem\+json/);
+                assertMatches(componentSchema("Problem"), res.json, `the problem of ${what} ${who}`);
+            }
+        };
+        const anonymous = await ask(null, method, url);
+        documented(anonymous, "without a token");
+        if (op.security) {
+            assert.equal(anonymous.status, 200, `${what} is open`);
+        } else {
+            assert.equal(anonymous.status, 401, `${what} without a token`);
+            assert.match(anonymous.headers.get("www-authenticate"), /^Bearer realm="isms"/);
+            const bad = await ask("isms_notatokenatallnotatokenatallnotatokenatall00", method, url);
+            assert.equal(bad.status, 401, `${what} with a token that is not valid`);
+            assert.match(bad.headers.get("www-authenticate"), /error="invalid_token"/);
+        }
+        const asViewer = await ask(viewer, method, url);
+        documented(asViewer, "as a viewer");
+        if (op["x-isms-permission"] === "read" || op.security) {
+            assert.ok(![401, 403].includes(asViewer.status), `${what}: a viewer reads (${asViewer.status})`);
+        } else {
+            assert.equal(asViewer.status, 403, `${what}: a viewer may not`);
+            assert.match(asViewer.json.detail, /needs? /, `${what}: the refusal names who may`);
+            refused++;
+        }
+    }
+    // Create, change and retire of every kind, and redaction, at least.
+    assert.ok(refused >= kinds.length * 3 + 1, `a viewer was refused ${refused} changes`);
 });
