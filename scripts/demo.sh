@@ -54,6 +54,8 @@ if [ ! -f "$DB" ]; then
     BUY=$(person --name "Claudia Lange" --job-title "Procurement Manager" \
         --department "Procurement" --top-management false --manager "$CFO" \
         --email "$(mail claudia.lange)")
+    # The administrator is the CISO: the user's person is who they are in the company.
+    i user set admin --person "$CISO"
 
     # 4.1 Context issues
     i context-issue add --title "NIS2 brings freight forwarding under national cyber law" \
@@ -159,6 +161,8 @@ say context-issue list
 say requirement list --addressed partly
 say process show PRC-1
 say person show PER-4
+say user list
+say log verify
 cat <<MSG
 
 That was the command line. Try, for example:
@@ -168,6 +172,8 @@ That was the command line. Try, for example:
   $ISMS interested-party retire IP-6 --reason "test"     (refused: requirements refer to it)
   $ISMS person retire PER-4 --reason "Left the company"  (refused: she owns records in force)
   $ISMS context-issue list --owner PER-4
+  $ISMS context-issue history ISS-1                 (its versions, from the change log)
+  $ISMS log list --limit 5
   $ISMS --help
 MSG
 
