@@ -1,13 +1,15 @@
 // Signing in and out in a real browser (docs/WEB.md, docs/SECURITY.md): the
 // login page sends back to the page asked for, a wrong password is answered
 // plainly, the session cookie is HttpOnly and SameSite=Lax, signing out ends
-// the session, and a viewer who tries to change something is told which role
-// it needs. One isms server and one headless Chromium for the file.
+// the session, a viewer who tries to change something is told which role
+// it needs, and the change log names the signed-in user, whose person shows on
+// their account, while only an administrator may redact. One isms server and
+// one headless Chromium for the file.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 
 import { launchBrowser, screenshot } from "./support/browser.mjs";
-import { addUser, startServer } from "./support/server.mjs";
+import { addUser, isms, startServer } from "./support/server.mjs";
 
 const TEST_MS = 60_000;
 const WAIT_MS = 10_000;
@@ -148,5 +150,57 @@ test("account page: change the password, then every session ends", { timeout: TE
     } finally {
         await first.context.close();
         await second.context.close();
+    }
+});
+
+test("the change log names the signed-in user; only an administrator redacts", { timeout: TEST_MS }, async () => {
+    const res = await fetch(`${server.base}/api/v1/people`, {
+        method: "POST", headers: { ...server.authHeaders, "content-type": "application/json" },
+        body: JSON.stringify({ name: "Lena Vogt", job_title: "CISO" }),
+    });
+    assert.equal(res.status, 201);
+    const person = (await res.json()).id;
+    addUser(server, "lena", "manager", "lena password 1");
+    isms(["--db", server.db, "user", "set", "lena", "--person", person]);
+    const lena = await newPage();
+    const admin = await newPage();
+    try {
+        let page = lena.page;
+        await page.goto(`${server.base}/login?next=%2Fcontext-issues%2Fnew`);
+        await signIn(page, "lena", "lena password 1");
+        await page.fill("#f-title", "Made by Lena in the browser");
+        await page.selectOption("#f-origin", "internal");
+        await page.selectOption("#f-category", { index: 1 });
+        await page.selectOption("#f-owner", person);
+        await Promise.all([page.waitForNavigation(), page.click('form.form button[type="submit"]')]);
+        const id = /\/context-issues\/(ISS-\d+)\?done=created$/.exec(page.url())?.[1];
+        assert.ok(id, `created: ${page.url()}`);
+        await page.goto(`${server.base}/context-issues/${id}/history`);
+        const row = page.locator("table.records tbody tr").first();
+        assert.match(await row.innerText(), /\blena\b[\s\S]*\bweb\b/, "the history names lena and the web");
+        await page.goto(`${server.base}/log?id=${id}`);
+        const entry = await page.locator("table.records tbody td.id a").first().getAttribute("href");
+        await page.goto(`${server.base}${entry}`);
+        assert.equal(await page.locator("#redact").count(), 0, "a manager gets no redaction form");
+        await page.goto(`${server.base}/account`);
+        const link = page.locator("dl.fields > div", { has: page.locator('dt:text-is("Person")') }).locator("dd a");
+        assert.equal(await link.innerText(), `${person} Lena Vogt`, "the account names the person");
+        assert.equal(await link.getAttribute("href"), `/people/${person}`);
+
+        page = admin.page;
+        page.on("dialog", (dialog) => dialog.accept());
+        await page.goto(`${server.base}/login?next=${encodeURIComponent(entry)}`);
+        await signIn(page, server.admin, server.password);
+        await page.fill("#f-reason", "Personal data past its retention");
+        await Promise.all([page.waitForNavigation(), page.click("#redact button[type=submit]")]);
+        assert.match(page.url(), /\?done=redacted$/);
+        assert.match(await page.textContent("main"), /The content was redacted\./);
+        await page.goto(`${server.base}/context-issues/${id}/history`);
+        assert.match(await page.locator("table.records tbody").innerText(),
+            new RegExp(`\\b${server.admin}\\b[\\s\\S]*\\bweb\\b`), "the redaction names the administrator");
+        assert.deepEqual([...lena.errors, ...admin.errors], []);
+    } finally {
+        await lena.context.close();
+        await admin.context.close();
     }
 });
