@@ -27,7 +27,7 @@ static const cli_verb_permission table[] = {
     {"serve", NULL, PERM_OPEN},  /* every request authenticates itself */
     {"help", NULL, PERM_OPEN},       {"user", "list", PERM_ADMIN},   {"user", "add", PERM_ADMIN},
     {"user", "set", PERM_SELF}, /* one's own password; anything else needs admin */
-    {"user", "disable", PERM_ADMIN}, {"token", "create", PERM_SELF}, /* for oneself; for another
+    {"user", "disable", PERM_ADMIN}, {"user", "totp", PERM_SELF}, /* one's own; others: admin */ {"token", "create", PERM_SELF}, /* for oneself; for another
                                                                         user needs admin */
     {"token", "list", PERM_SELF},   /* one's own; --user or --all needs admin */
     {"token", "revoke", PERM_SELF}, /* one's own; another's needs admin */
