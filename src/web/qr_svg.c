@@ -30,13 +30,15 @@ bool qr_svg(strbuf *b, const char *text, const char *label)
     if (!q)
         return false;
     int size = q->width + 2 * QR_QUIET_ZONE;
-    strbuf view, d;
-    strbuf_init(&view, 64);
+    strbuf d;
     strbuf_init(&d, 1u << 16);
-    strbuf_printf(&view, "0 0 %d %d", size, size);
     module_path(&d, q);
-    html_lit(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"qr\" role=\"img\"");
-    html_attr(b, "viewBox", view.ptr);
+    /* html_attr writes lower-case names only; SVG's viewBox is not. */
+    html_lit(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"qr\" role=\"img\" viewBox=\"0 0 ");
+    html_int(b, size);
+    html_lit(b, " ");
+    html_int(b, size);
+    html_lit(b, "\"");
     html_attr_int(b, "width", size * QR_MODULE_PX);
     html_attr_int(b, "height", size * QR_MODULE_PX);
     html_attr(b, "aria-label", label);
@@ -46,7 +48,6 @@ bool qr_svg(strbuf *b, const char *text, const char *label)
     html_lit(b, " fill=\"#ffffff\"/><path fill=\"#000000\"");
     html_attr(b, "d", d.ptr);
     html_lit(b, "/></svg>");
-    strbuf_dispose(&view);
     strbuf_dispose(&d);
     QRcode_free(q);
     return true;
