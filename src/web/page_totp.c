@@ -48,11 +48,15 @@ static void submit(strbuf *b, const char *label, const char *css)
     html_lit(b, "</button></div>\n");
 }
 
-/* A code input: one-time-code autocompletion, digits on phones. */
-static void code_input(strbuf *b, const char *name, const char *label, const char *hint)
+/*
+ * A labelled text input with id f-SCOPE-NAME (f-NAME without a scope); a code
+ * input (one-time-code) unless type is "password".
+ */
+static void input_in(strbuf *b, const char *scope, const char *name, const char *label,
+                     const char *type, const char *hint)
 {
-    char id[64];
-    snprintf(id, sizeof(id), "f-%s", name);
+    char id[96];
+    snprintf(id, sizeof(id), "f-%s%s%s", scope ? scope : "", scope ? "-" : "", name);
     html_lit(b, "<div class=\"field\">\n<label");
     html_attr(b, "for", id);
     html_lit(b, ">");
@@ -63,11 +67,21 @@ static void code_input(strbuf *b, const char *name, const char *label, const cha
         html_text(b, hint);
         html_lit(b, "</p>\n");
     }
-    html_lit(b, "<input type=\"text\"");
+    html_lit(b, "<input");
+    html_attr(b, "type", type);
     html_attr(b, "id", id);
     html_attr(b, "name", name);
-    html_lit(b, " autocomplete=\"one-time-code\" autocapitalize=\"none\" spellcheck=\"false\" "
-                "maxlength=\"64\">\n</div>\n");
+    if (strcmp(type, "password") == 0)
+        html_lit(b, " autocomplete=\"current-password\">\n</div>\n");
+    else
+        html_lit(b, " autocomplete=\"one-time-code\" autocapitalize=\"none\" spellcheck=\"false\" "
+                    "maxlength=\"64\">\n</div>\n");
+}
+
+/* A code input: one-time-code autocompletion. */
+static void code_input(strbuf *b, const char *name, const char *label, const char *hint)
+{
+    input_in(b, NULL, name, label, "text", hint);
 }
 
 /* --- the login's second step ------------------------------------------------------- */
@@ -146,7 +160,7 @@ void web_login_code(http_request *req, http_reply *rep)
 
 /* --- signing acts ---------------------------------------------------------------------- */
 
-void page_signing_fields(web_page *pg)
+void page_signing_fields(web_page *pg, const char *scope)
 {
     signing_need need;
     isms_status st;
@@ -160,9 +174,10 @@ void page_signing_fields(web_page *pg)
         return;
     }
     html_lit(b, "<fieldset class=\"field signing\">\n<legend>Confirm it is you</legend>\n");
-    account_input(b, "sign_password", "Your password", "password", "current-password", NULL);
+    input_in(b, scope, "sign_password", "Your password", "password", NULL);
     if (need.code)
-        code_input(b, "sign_code", "Code from your authenticator app", NULL);
+        input_in(b, scope, "sign_code", "Code from your authenticator app or a recovery code",
+                 "text", NULL);
     html_lit(b, "</fieldset>\n");
 }
 
@@ -187,7 +202,7 @@ static void signing_page(http_request *req, http_reply *rep, unsigned status, co
     html_url_attr(b, "action", action);
     html_lit(b, " novalidate>\n");
     page_csrf_field(&pg);
-    page_signing_fields(&pg);
+    page_signing_fields(&pg, NULL);
     submit(b, button, "button danger");
     html_lit(b, "</form>\n");
     page_end(&pg);
@@ -248,14 +263,14 @@ static void enrolled_cards(web_page *pg, int64_t left)
     html_lit(b, " unused. New codes replace all the old ones.</p>\n<form class=\"form\" "
                 "method=\"post\" action=\"/account/totp/recovery\" novalidate>\n");
     page_csrf_field(pg);
-    page_signing_fields(pg);
+    page_signing_fields(pg, "recovery");
     submit(b, "Make new recovery codes", "button");
     html_lit(b, "</form>\n</section>\n<section class=\"card card-danger\" id=\"disable\">\n"
                 "<h2>Turn off the second factor</h2>\n<p class=\"hint\">Signing in then needs "
                 "only your password.</p>\n<form class=\"form\" method=\"post\" "
                 "action=\"/account/totp/disable\" novalidate>\n");
     page_csrf_field(pg);
-    page_signing_fields(pg);
+    page_signing_fields(pg, "disable");
     submit(b, "Turn off", "button danger");
     html_lit(b, "</form>\n</section>\n");
 }
@@ -609,7 +624,7 @@ void totp_user_card(web_page *pg, const store_user *u)
     strbuf_dispose(&url);
     html_lit(b, " novalidate>\n");
     page_csrf_field(pg);
-    page_signing_fields(pg);
+    page_signing_fields(pg, NULL);
     submit(b, "Turn off their second factor", "button danger");
     html_lit(b, "</form>\n</section>\n");
 }

@@ -22,9 +22,11 @@ void web_require_totp(http_request *req, http_reply *rep);
 /*
  * The fields a signing act's form carries (http/signing.h): the password,
  * and the code when the user has a second factor; a note instead while the
- * session's credentials are fresh.
+ * session's credentials are fresh. Their ids are f-SCOPE-sign_password and
+ * f-SCOPE-sign_code (scope NULL: f-sign_password), so that two signing forms
+ * can share a page.
  */
-void page_signing_fields(web_page *pg);
+void page_signing_fields(web_page *pg, const char *scope);
 
 /* Cards of other pages: one's account, the users list, one user (admin). */
 void totp_account_card(web_page *pg);
