@@ -6,6 +6,7 @@
 
 #include "core/mfa.h"
 #include "core/password.h"
+#include "http/auth.h"
 #include "http/auth_internal.h"
 #include "store/store_totp.h"
 
@@ -66,11 +67,16 @@ signing_result signing_demand(http_request *req, const form_data *form, const ch
     store_conn *c;
     store_user *u = NULL;
     signing_need need;
+    int64_t failures = 0;
+    char since[32];
+    clock_rfc3339_from_now(since, -(int64_t)req->auth->window_s);
     if (store_borrow(req->store, &c, st) != ISMS_OK)
         return SIGNING_FAILED;
     isms_err e = signing_need_of(req, c, &need, st);
     if (e == ISMS_OK && need.possible && !need.fresh)
         e = store_user_by_id(c, req->principal.user_id, req->arena, &u, st);
+    if (e == ISMS_OK && need.possible && !need.fresh)
+        e = store_signing_failures(c, req->principal.user_id, since, &failures, st);
     store_return(c);
     if (e != ISMS_OK)
         return SIGNING_FAILED;
@@ -83,6 +89,13 @@ signing_result signing_demand(http_request *req, const form_data *form, const ch
     }
     if (need.fresh)
         return SIGNING_OK;
+    /* A session must not become a way to guess the password: the login's lock-out applies. */
+    if (failures >= (int64_t)req->auth->lockout_after) {
+        status_fail(st, ISMS_EFORBIDDEN,
+                    "too many failed attempts to confirm who you are: try again in %u minutes",
+                    (req->auth->window_s + 59) / 60);
+        return SIGNING_REFUSED;
+    }
     const char *pw = form_get(form, "sign_password"), *code = form_get(form, "sign_code");
     if (!pw || !pw[0])
         status_field(st, "sign_password", "is required: this is a signing act");

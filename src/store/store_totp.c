@@ -331,3 +331,21 @@ isms_err store_signing_purge(store_txn *t, const char *before, isms_status *st)
                       "DELETE FROM \"isms_session_signing\" WHERE \"signed_at\" < ?", "s", before);
     return e == ISMS_OK ? run(t->conn, s, NULL, st) : e;
 }
+
+isms_err store_signing_failures(store_conn *c, int64_t user_id, const char *since, int64_t *out,
+                                isms_status *st)
+{
+    db_stmt *s;
+    *out = 0;
+    isms_err e = prep(c, &s, st,
+                      "SELECT count(*) FROM \"isms_auth_event\" WHERE \"user_id\" = ? AND "
+                      "\"event\" = 'signing_failed' AND \"at\" >= ?",
+                      "is", user_id, since);
+    if (e != ISMS_OK)
+        return e;
+    db_step r = DRV(c)->step(s, st);
+    if (r == DB_ROW)
+        *out = DRV(c)->column_int(s, 0);
+    DRV(c)->reset(s);
+    return r == DB_ERROR ? st->code : ISMS_OK;
+}

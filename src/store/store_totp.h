@@ -82,6 +82,10 @@ isms_err store_signing_get(store_conn *c, const char *session_hash, arena *a, co
 isms_err store_signing_set(store_txn *t, const char *session_hash, const char *at,
                            isms_status *st);
 
+/* The user's failed signing attempts (events signing_failed) since `since`. */
+isms_err store_signing_failures(store_conn *c, int64_t user_id, const char *since, int64_t *out,
+                                isms_status *st);
+
 /* Forget signing times recorded before `before`. */
 isms_err store_signing_purge(store_txn *t, const char *before, isms_status *st);
 

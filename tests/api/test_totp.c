@@ -649,6 +649,23 @@ static void test_signing_act(void **state)
                             "AND detail = 'by admin'"),
                      1);
     stop();
+    /* Guessing the password through a signing form meets the login's lock-out. */
+    start((const char *const[]){"--login-delay-after", "3", "--login-lockout-after", "3", NULL});
+    assert_int_equal(password_step(&admin, "admin", SRV.password, &r), 303);
+    resp_free(&r);
+    read_csrf(&admin);
+    snprintf(body, sizeof(body), "csrf=%s&sign_password=guess", admin.csrf);
+    for (int i = 0; i < 3; i++) {
+        request(&r, &admin, "POST", "/account/totp/disable", body);
+        CHECK_STATUS(&r, 422);
+        resp_free(&r);
+    }
+    snprintf(body, sizeof(body), "csrf=%s&sign_password=admin+password+1234", admin.csrf);
+    request(&r, &admin, "POST", "/account/totp/disable", body);
+    CHECK_STATUS(&r, 403);
+    HAS(r.body, "too many failed attempts");
+    resp_free(&r);
+    stop();
 }
 
 int main(void)
