@@ -10,8 +10,11 @@ set -eu
 
 # Building, and testing: chromium runs the browser tests (tests/js/web.test.mjs,
 # driven by playwright-core at /usr/bin/chromium; no browser is downloaded).
+# liboath computes the codes of the second factor (RFC 6238), libqrencode the QR code
+# shown at enrolment (both LGPL, linked dynamically).
 PACKAGES="gcc make pkg-config meson ninja-build libsqlite3-dev libjansson-dev libcmocka-dev
-          libmicrohttpd-dev libcurl4-openssl-dev libsodium-dev chromium"
+          libmicrohttpd-dev libcurl4-openssl-dev libsodium-dev liboath-dev libqrencode-dev
+          chromium"
 BENCH_PACKAGES="wrk curl sqlite3"
 
 case "${1:-}" in

@@ -30,6 +30,7 @@ static const cli_verb_permission table[] = {
     {"user", "add", PERM_ADMIN},
     {"user", "set", PERM_SELF}, /* one's own password; anything else needs admin */
     {"user", "disable", PERM_ADMIN},
+    {"user", "totp", PERM_SELF},    /* one's own; another user's needs admin */
     {"token", "create", PERM_SELF}, /* for oneself; for another user needs admin */
     {"token", "list", PERM_SELF},   /* one's own; --user or --all needs admin */
     {"token", "revoke", PERM_SELF}, /* one's own; another's needs admin */

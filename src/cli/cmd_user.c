@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "cli/output.h"
+#include "cli/signing.h"
 #include "core/accounts.h"
 
 typedef struct user_change {
@@ -344,12 +345,12 @@ static int verb_disable(cli_ctx *c, store *s)
 
 int cmd_user(cli_ctx *c, const char *verb)
 {
-    static const char *const verbs[] = {"add", "list", "set", "disable"};
+    static const char *const verbs[] = {"add", "list", "set", "disable", "totp"};
     size_t which = 0;
-    while (verb && which < 4 && strcmp(verbs[which], verb) != 0)
+    while (verb && which < 5 && strcmp(verbs[which], verb) != 0)
         which++;
-    if (!verb || which == 4)
-        return cli_usage(c, "user needs a verb: add, list, set or disable");
+    if (!verb || which == 5)
+        return cli_usage(c, "user needs a verb: add, list, set, disable or totp");
     store *s;
     int rc = cli_open_store(c, false, &s);
     if (rc != EXIT_OK)
@@ -363,6 +364,9 @@ int cmd_user(cli_ctx *c, const char *verb)
         break;
     case 2:
         rc = verb_set(c, s);
+        break;
+    case 4:
+        rc = cmd_user_totp(c, s);
         break;
     default:
         rc = verb_disable(c, s);

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/signing.h"
 #include "core/clauses.h"
 #include "http/server.h"
 
@@ -18,7 +19,7 @@ void help_main(cli_ctx *c)
           "  kinds     list the kinds of record, by clause of ISO/IEC 27001:2022\n"
           "  schema    print the database schema (--sql: the schema the registry implies)\n"
           "  serve     serve the web pages and the JSON API over HTTP (--listen 127.0.0.1:8080)\n"
-          "  user      users who may sign in: add, list, set, disable (isms user --help)\n"
+          "  user      users who may sign in: add, list, set, disable, totp (isms user --help)\n"
           "  token     API tokens: create, list, revoke (isms token --help)\n"
           "  log       the change log: verify, list, redact, keygen, checkpoint\n"
           "            (isms log --help)\n"
@@ -280,12 +281,17 @@ bool help_verb(cli_ctx *c, const isms_kind *k, const char *verb)
 
 void help_user(cli_ctx *c, const char *verb)
 {
-    (void)verb;
+    if (verb && strcmp(verb, "totp") == 0) {
+        help_user_totp(c);
+        return;
+    }
     fputs("Usage:\n"
           "  isms user add NAME --role ROLE[,ROLE...] [--person ID] [--password-stdin]\n"
           "  isms user list [--json]\n"
           "  isms user set NAME [--role ROLES] [--person ID] [--password-stdin] [--enable]\n"
-          "  isms user disable NAME\n\n"
+          "  isms user disable NAME\n"
+          "  isms user totp enrol|confirm|disable|recovery|status|require ...\n"
+          "                     the second factor (isms user totp --help)\n\n"
           "Users sign in to the web pages and own API tokens. A user may hold several roles:\n"
           "  admin        users and settings\n"
           "  manager      the ISMS manager: everything in the ISMS\n"

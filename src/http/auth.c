@@ -6,6 +6,9 @@
 #include <time.h>
 
 #include "core/token.h"
+#include "http/auth_totp.h"
+#include "store/store_totp.h"
+#include "http/auth_internal.h"
 #include "web/form.h"
 
 enum {
@@ -28,7 +31,7 @@ auth_config auth_config_default(void)
 }
 
 /* The value of cookie `name` in a Cookie header into out; false when absent or too long. */
-static bool cookie_value(const char *header, const char *name, char *out, size_t size)
+bool cookie_value(const char *header, const char *name, char *out, size_t size)
 {
     size_t nl = strlen(name);
     for (const char *p = header; p && *p;) {
@@ -145,6 +148,13 @@ static isms_err identify_session(http_request *req, store_conn *c, const char *t
         return ISMS_OK;
     }
     req->principal = (isms_principal){u->id, u->name, u->roles, u->person_id, AUTH_SESSION};
+    bool required = false, enrolled = true;
+    e = auth_totp_required(c, req->arena, &required, st);
+    if (e == ISMS_OK && required)
+        e = store_totp_enrolled(c, u->id, &enrolled, st);
+    if (e != ISMS_OK)
+        return e;
+    req->must_enrol = !enrolled;
     req->session_hash = hash;
     req->session_csrf = s->csrf;
     unsigned every = cfg->session_idle_s / 4;
@@ -154,7 +164,7 @@ static isms_err identify_session(http_request *req, store_conn *c, const char *t
 }
 
 /* A write of the request's own (last use, forgetting a session), as its user. */
-static isms_err bookkeeping_write(http_request *req, store_write_fn fn, void *arg, isms_status *st)
+isms_err bookkeeping_write(http_request *req, store_write_fn fn, void *arg, isms_status *st)
 {
     isms_write_ctx ctx;
     write_ctx_init(&ctx, req->principal.name ? req->principal.name : "anonymous", "auth");
@@ -166,6 +176,7 @@ isms_err auth_identify(http_request *req, isms_status *st)
     memset(&req->principal, 0, sizeof(req->principal));
     req->session_hash = req->session_csrf = NULL;
     req->credentials_refused = false;
+    req->must_enrol = false;
     char text[128];
     const char *bearer = NULL;
     bool session = false;
@@ -275,8 +286,54 @@ void auth_clear_cookie(const http_request *req, char *cookie, size_t size)
              req->auth->secure_cookies ? "; Secure" : "");
 }
 
-login_result auth_login(http_request *req, const char *name, const char *password, char *cookie,
-                        size_t size, unsigned *retry_after_s, isms_status *st)
+login_result auth_throttle_gate(http_request *req, const char *name, int64_t user_id,
+                                int64_t by_name, int64_t by_client, unsigned *retry_after_s,
+                                isms_status *st)
+{
+    const auth_config *cfg = req->auth;
+    char shown[EVENT_NAME_MAX];
+    event_name(name, shown);
+    int64_t failures = by_name > by_client ? by_name : by_client;
+    if (failures >= (int64_t)cfg->lockout_after) {
+        event_args a = {.ev = {"login_throttled", shown, user_id, req->client ? req->client :
+                                                                                "unknown",
+                               by_name >= (int64_t)cfg->lockout_after ? "name locked"
+                                                                      : "address locked"},
+                        .cfg = cfg};
+        *retry_after_s = cfg->window_s;
+        return bookkeeping_write(req, do_event, &a, st) == ISMS_OK ? LOGIN_LOCKED : LOGIN_FAILED;
+    }
+    /* The delay is spent without a database connection: others are not held up. */
+    unsigned delay = throttle_delay(cfg, failures);
+    if (delay)
+        sleep_s(delay);
+    return LOGIN_OK;
+}
+
+login_result auth_start_session(http_request *req, const store_user *u, const char *detail,
+                                char *cookie, size_t size, isms_status *st)
+{
+    const auth_config *cfg = req->auth;
+    const char *client = req->client ? req->client : "unknown";
+    char token[TOKEN_TEXT_LEN + 1], csrf[TOKEN_TEXT_LEN + 1], hash[TOKEN_HASH_LEN + 1];
+    char now[32], shown[EVENT_NAME_MAX];
+    event_name(u->name, shown);
+    token_new(token);
+    token_new(csrf);
+    token_hash(token, hash);
+    clock_now_rfc3339(now);
+    store_session s = {hash, u->id, csrf, now, now, client};
+    event_args a = {.ev = {"login_ok", shown, u->id, client, detail}, .session = &s, .cfg = cfg};
+    if (bookkeeping_write(req, do_event, &a, st) != ISMS_OK)
+        return LOGIN_FAILED;
+    snprintf(cookie, size, AUTH_COOKIE "=%s; Path=/; Max-Age=%u; HttpOnly; SameSite=Lax%s", token,
+             cfg->session_max_s, cfg->secure_cookies ? "; Secure" : "");
+    return LOGIN_OK;
+}
+
+login_result auth_login(http_request *req, const char *name, const char *password,
+                        const char *next, char *cookie, size_t size, unsigned *retry_after_s,
+                        isms_status *st)
 {
     const auth_config *cfg = req->auth;
     const char *client = req->client ? req->client : "unknown";
@@ -298,43 +355,26 @@ login_result auth_login(http_request *req, const char *name, const char *passwor
     store_return(c);
     if (st->code != ISMS_OK)
         return LOGIN_FAILED;
-    int64_t failures = by_name > by_client ? by_name : by_client;
-    event_args a = {.ev = {NULL, shown, u ? u->id : 0, client, NULL}, .cfg = cfg};
-    if (failures >= (int64_t)cfg->lockout_after) {
-        a.ev.event = "login_throttled";
-        a.ev.detail = by_name >= (int64_t)cfg->lockout_after ? "name locked" : "address locked";
-        *retry_after_s = cfg->window_s;
-        return bookkeeping_write(req, do_event, &a, st) == ISMS_OK ? LOGIN_LOCKED : LOGIN_FAILED;
-    }
-    /* The delay is spent without a database connection: others are not held up. */
-    unsigned delay = throttle_delay(cfg, failures);
-    if (delay)
-        sleep_s(delay);
+    login_result gate =
+        auth_throttle_gate(req, name, u ? u->id : 0, by_name, by_client, retry_after_s, st);
+    if (gate != LOGIN_OK)
+        return gate;
     bool ok = false;
     if (u)
         ok = password_verify(u->password_hash, password);
     else
         password_verify_dummy(cfg->hash_cost, password); /* as long as a wrong password */
     if (!ok || u->disabled_at) {
-        a.ev.event = "login_failed";
-        a.ev.detail = !u ? "unknown name" : !ok ? "wrong password" : "disabled user";
+        event_args a = {.ev = {"login_failed", shown, u ? u->id : 0, client,
+                               !u ? "unknown name" : !ok ? "wrong password" : "disabled user"},
+                        .cfg = cfg};
         return bookkeeping_write(req, do_event, &a, st) == ISMS_OK ? LOGIN_REFUSED : LOGIN_FAILED;
     }
-    /* A second factor (TOTP) would be asked for here, before the session starts. */
-    char token[TOKEN_TEXT_LEN + 1], csrf[TOKEN_TEXT_LEN + 1], hash[TOKEN_HASH_LEN + 1];
-    char now[32];
-    token_new(token);
-    token_new(csrf);
-    token_hash(token, hash);
-    clock_now_rfc3339(now);
-    store_session s = {hash, u->id, csrf, now, now, client};
-    a.ev.event = "login_ok";
-    a.session = &s;
-    if (bookkeeping_write(req, do_event, &a, st) != ISMS_OK)
-        return LOGIN_FAILED;
-    snprintf(cookie, size, AUTH_COOKIE "=%s; Path=/; Max-Age=%u; HttpOnly; SameSite=Lax%s", token,
-             cfg->session_max_s, cfg->secure_cookies ? "; Secure" : "");
-    return LOGIN_OK;
+    /* The second factor, when the user has one: a pending login until the code comes. */
+    login_result second = auth_totp_pending(req, u, next, cookie, size, st);
+    if (second != LOGIN_OK)
+        return second;
+    return auth_start_session(req, u, NULL, cookie, size, st);
 }
 
 typedef struct logout_args {

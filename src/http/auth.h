@@ -48,17 +48,20 @@ typedef enum login_result {
     LOGIN_REFUSED, /* wrong name or password, or a disabled user: the same answer */
     LOGIN_LOCKED,  /* too many failures: *retry_after_s says when to try again */
     LOGIN_FAILED,  /* the store failed: st */
+    LOGIN_SECOND_STEP, /* password right, a second factor enrolled: *cookie holds the
+                          Set-Cookie of the pending login (http/auth_totp.h) */
 } login_result;
 
 /*
  * Check name and password (throttled: a growing delay, then a lock-out),
  * record the attempt as an authentication event and, when they match,
- * start a session. A second factor would be checked between the password
- * and the session (not implemented yet). cookie receives the Set-Cookie
- * header value (size >= 256).
+ * start a session, or, for a user with a second factor, a pending login
+ * that the code completes (http/auth_totp.h; next is kept with it). cookie
+ * receives the Set-Cookie header value (size >= 256).
  */
-login_result auth_login(http_request *req, const char *name, const char *password, char *cookie,
-                        size_t size, unsigned *retry_after_s, isms_status *st);
+login_result auth_login(http_request *req, const char *name, const char *password,
+                        const char *next, char *cookie, size_t size, unsigned *retry_after_s,
+                        isms_status *st);
 
 /* End the request's session (logout); cookie receives a Set-Cookie that clears it. */
 isms_err auth_logout(http_request *req, char *cookie, size_t size, isms_status *st);

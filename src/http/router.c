@@ -8,6 +8,7 @@
 #include "http/openapi.h"
 #include "web/html.h"
 #include "web/page.h"
+#include "web/totp_pages.h"
 #include "web/web.h"
 
 /* Every route declares its permission (core/roles.h); router_dispatch enforces it. */
@@ -32,11 +33,18 @@ static const http_route routes[] = {
     /* Accounts (docs/WEB.md): before {kind}, which would match them too. */
     {"GET", "/login", web_login_form, PERM_OPEN},
     {"POST", "/login", web_login, PERM_OPEN},
+    {"GET", "/login/code", web_login_code_form, PERM_OPEN},
+    {"POST", "/login/code", web_login_code, PERM_OPEN},
     {"POST", "/logout", web_logout, PERM_SELF},
     {"GET", "/account", web_account, PERM_SELF},
     {"POST", "/account/password", web_account_password, PERM_SELF},
     {"POST", "/account/tokens", web_account_token_create, PERM_SELF},
     {"POST", "/account/tokens/{id}/revoke", web_account_token_revoke, PERM_SELF},
+    {"GET", "/account/totp", web_totp, PERM_SELF},
+    {"POST", "/account/totp", web_totp_begin, PERM_SELF},
+    {"POST", "/account/totp/confirm", web_totp_confirm, PERM_SELF},
+    {"POST", "/account/totp/recovery", web_totp_recovery, PERM_SELF},
+    {"POST", "/account/totp/disable", web_totp_disable, PERM_SELF},
     {"GET", "/users", web_users, PERM_ADMIN},
     {"POST", "/users", web_user_create, PERM_ADMIN},
     {"GET", "/users/{user}", web_user, PERM_ADMIN},
@@ -45,6 +53,8 @@ static const http_route routes[] = {
     {"POST", "/users/{user}/disable", web_user_disable, PERM_ADMIN},
     {"POST", "/users/{user}/enable", web_user_enable, PERM_ADMIN},
     {"POST", "/users/{user}/tokens/{id}/revoke", web_user_token_revoke, PERM_ADMIN},
+    {"POST", "/users/{user}/totp/disable", web_user_totp_disable, PERM_ADMIN},
+    {"POST", "/settings/require-totp", web_require_totp, PERM_ADMIN},
     {"GET", "/clauses/{clause}", web_clause, PERM_READ},
     {"GET", "/log", web_log, PERM_READ}, /* before {kind}, which "log" would match */
     {"GET", "/log/{seq}", web_log_entry, PERM_READ},
@@ -201,6 +211,27 @@ static void refuse_csrf(http_request *req, http_reply *rep)
                        "repeat the change.");
 }
 
+/*
+ * What a session may reach while the administrator requires a second factor
+ * it has not set up yet: the enrolment and signing out.
+ */
+static bool enrolment_route(const http_route *r)
+{
+    return r->permission == PERM_OPEN || r->handler == web_totp ||
+           r->handler == web_totp_begin || r->handler == web_totp_confirm ||
+           r->handler == web_logout;
+}
+
+static void refuse_until_enrolled(http_request *req, http_reply *rep)
+{
+    if (router_path_is_api(req->path))
+        reply_problem_status(rep, 403, "totp_required", "Second factor required",
+                             "the administrator requires a second factor: set it up on "
+                             "/account/totp before anything else");
+    else
+        reply_redirect(rep, "/account/totp");
+}
+
 /* The route's permission, enforced: the one place (besides the record layer's ownership check). */
 static void run_route(const http_route *r, http_request *req, http_reply *rep)
 {
@@ -217,6 +248,10 @@ static void run_route(const http_route *r, http_request *req, http_reply *rep)
     if (r->permission != PERM_OPEN && state_changing(req->method) &&
         req->principal.via == AUTH_SESSION && !auth_csrf_ok(req)) {
         refuse_csrf(req, rep);
+        return;
+    }
+    if (req->must_enrol && !enrolment_route(r)) {
+        refuse_until_enrolled(req, rep);
         return;
     }
     r->handler(req, rep);

@@ -7,6 +7,7 @@ extern const char migration_sqlite_0001[];
 extern const char migration_sqlite_0002[];
 extern const char migration_sqlite_0003[];
 extern const char migration_sqlite_0004[];
+extern const char migration_sqlite_0005[];
 
 static const migration sqlite_migrations[] = {
     {1, "clause 4: context, interested parties, scope, processes", migration_sqlite_0001},
@@ -15,6 +16,8 @@ static const migration sqlite_migrations[] = {
     {3, "clause 5.3: people; owners become references to people", migration_sqlite_0003},
     {4, "accounts: users, roles, sessions, API tokens, authentication events",
      migration_sqlite_0004},
+    {5, "second factor: TOTP secrets, recovery codes, pending logins, signing acts",
+     migration_sqlite_0005},
 };
 
 migration_set migrations_for(const char *dialect)

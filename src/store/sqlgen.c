@@ -376,6 +376,7 @@ void schema_ddl(const isms_registry *reg, const sql_dialect *d, strbuf *out)
         ddl_kind(out, reg->kinds[i], d);
     }
     accounts_ddl(d, out);
+    totp_ddl(d, out);
 }
 
 void accounts_ddl(const sql_dialect *d, strbuf *out)
@@ -424,4 +425,38 @@ void accounts_ddl(const sql_dialect *d, strbuf *out)
                   "CREATE INDEX \"isms_auth_event__client\" ON \"isms_auth_event\" "
                   "(\"client\", \"at\");\n",
                   id, t, t, t, t, i, t, t);
+}
+
+void totp_ddl(const sql_dialect *d, strbuf *out)
+{
+    const char *id = d->id_column, *i = d->int_type, *t = d->text_type;
+    strbuf_printf(out,
+                  "-- Second factor (TOTP) of users: the secret, unconfirmed until a first code is\n"
+                  "-- accepted; the last accepted time step refuses replays (docs/SECURITY.md)\n"
+                  "CREATE TABLE \"isms_totp\" (\n"
+                  "  \"user_id\" %s PRIMARY KEY REFERENCES \"isms_user\" (\"id\"),\n"
+                  "  \"secret\" %s NOT NULL,\n  \"created_at\" %s NOT NULL,\n"
+                  "  \"confirmed_at\" %s,\n  \"last_step\" %s NOT NULL\n);\n",
+                  i, t, t, t, i);
+    strbuf_printf(out,
+                  "-- One-time recovery codes: only the SHA-256 of each is kept\n"
+                  "CREATE TABLE \"isms_recovery_code\" (\n  \"id\" %s,\n"
+                  "  \"user_id\" %s NOT NULL REFERENCES \"isms_user\" (\"id\"),\n"
+                  "  \"code_hash\" %s NOT NULL,\n  \"used_at\" %s\n);\n"
+                  "CREATE INDEX \"isms_recovery_code__user_id\" ON \"isms_recovery_code\" "
+                  "(\"user_id\", \"code_hash\");\n",
+                  id, i, t, t);
+    strbuf_printf(out,
+                  "-- Logins waiting for their second step: only the SHA-256 of each token is "
+                  "kept\n"
+                  "CREATE TABLE \"isms_login_pending\" (\n  \"token_hash\" %s PRIMARY KEY,\n"
+                  "  \"user_id\" %s NOT NULL REFERENCES \"isms_user\" (\"id\"),\n"
+                  "  \"created_at\" %s NOT NULL,\n  \"attempts\" %s NOT NULL,\n"
+                  "  \"next\" %s,\n  \"client\" %s NOT NULL\n);\n",
+                  t, i, t, i, t, t);
+    strbuf_printf(out,
+                  "-- Signing acts: when a session last re-entered its user's credentials\n"
+                  "CREATE TABLE \"isms_session_signing\" (\n  \"token_hash\" %s PRIMARY KEY,\n"
+                  "  \"signed_at\" %s NOT NULL\n);\n",
+                  t, t);
 }

@@ -43,6 +43,9 @@ void schema_ddl(const isms_registry *reg, const sql_dialect *d, strbuf *out);
 /* The DDL of the account tables (users, roles, sessions, API tokens, auth events). */
 void accounts_ddl(const sql_dialect *d, strbuf *out);
 
+/* The DDL of the second factor: TOTP secrets, recovery codes, pending logins, signing. */
+void totp_ddl(const sql_dialect *d, strbuf *out);
+
 /* Append `"name"`: a trusted identifier from the registry. */
 void sql_ident(strbuf *sql, const char *name);
 

@@ -12,6 +12,7 @@
 #include "http/auth.h"
 #include "web/account_pages.h"
 #include "web/page.h"
+#include "web/totp_pages.h"
 #include "web/web.h"
 
 void account_token_table(web_page *pg, store_token **toks, size_t n, const char *revoke_base)
@@ -182,6 +183,7 @@ static void account_page(http_request *req, http_reply *rep, unsigned status, co
     html_timestamp(b, u->password_changed_at);
     html_lit(b, "</dd></div>\n</dl>\n</section>\n");
     password_card(&pg);
+    totp_account_card(&pg);
     html_lit(b, "<section class=\"card\">\n<h2>Your API tokens</h2>\n");
     account_token_table(&pg, toks, n, "/account/tokens");
     html_lit(b, "</section>\n");

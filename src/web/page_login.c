@@ -81,9 +81,14 @@ void web_login(http_request *req, http_reply *rep)
     unsigned retry = 0;
     isms_status st;
     status_clear(&st);
-    login_result r = auth_login(req, name ? name : "", password ? password : "", cookie,
-                                sizeof(cookie), &retry, &st);
+    login_result r = auth_login(req, name ? name : "", password ? password : "",
+                                web_local_path(next) ? next : NULL, cookie, sizeof(cookie), &retry,
+                                &st);
     switch (r) {
+    case LOGIN_SECOND_STEP:
+        reply_header_set(rep, "Set-Cookie", "%s", cookie);
+        reply_redirect(rep, "/login/code");
+        return;
     case LOGIN_OK:
         reply_header_set(rep, "Set-Cookie", "%s", cookie);
         reply_redirect(rep, web_local_path(next) ? next : "/");

@@ -10,6 +10,7 @@
 #include "core/roles.h"
 #include "web/account_pages.h"
 #include "web/page.h"
+#include "web/totp_pages.h"
 #include "web/web.h"
 
 static void user_url(strbuf *b, const char *name, const char *tail)
@@ -101,7 +102,9 @@ static void users_page(http_request *req, http_reply *rep, unsigned status, cons
         html_lit(b, "</td></tr>\n");
         strbuf_dispose(&url);
     }
-    html_lit(b, "</tbody>\n</table>\n</div>\n<section class=\"card\" id=\"add\">\n"
+    html_lit(b, "</tbody>\n</table>\n</div>\n");
+    totp_users_card(&pg);
+    html_lit(b, "<section class=\"card\" id=\"add\">\n"
                 "<h2>Add a user</h2>\n<form class=\"form\" method=\"post\" action=\"/users\" "
                 "novalidate>\n");
     if (err)
@@ -264,7 +267,9 @@ static void user_page(http_request *req, http_reply *rep, unsigned status, const
     strbuf_reset(&url);
     user_url(&url, u->name, "/tokens");
     account_token_table(&pg, toks, n, url.ptr);
-    html_lit(b, "</section>\n<section class=\"card card-danger\">\n");
+    html_lit(b, "</section>\n");
+    totp_user_card(&pg, u);
+    html_lit(b, "<section class=\"card card-danger\">\n");
     if (u->disabled_at) {
         html_lit(b, "<h2>Enable</h2>\n<p class=\"hint\">The user may sign in again.</p>\n");
         action_form(&pg, u, "/enable", "Enable", "button");

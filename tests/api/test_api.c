@@ -549,7 +549,7 @@ static void test_health(void **state)
     assert_string_equal(r.content_type, "application/json");
     assert_string_equal(r.nosniff, "nosniff");
     assert_string_equal(str_of(r.json, "status"), "ok");
-    assert_int_equal(int_of(r.json, "schema_version"), 4); /* clause 4, log, people, accounts */
+    assert_int_equal(int_of(r.json, "schema_version"), 5); /* clause 4, log, people, accounts, TOTP */
     char first_id[64];
     snprintf(first_id, sizeof(first_id), "%s", r.request_id);
     resp_free(&r);

@@ -16,10 +16,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "../support/run.h"
+#include "core/totp.h"
 
 /* A NULL-terminated argument list, built in place. */
 #define ARGS(...) ((const char *const[]){__VA_ARGS__, NULL})
@@ -2185,6 +2187,83 @@ static void test_tokens(void **state)
     OUT_HAS(f, "revoked");
 }
 
+/* The code of a base32 secret now. */
+static void totp_now(const char *secret, char out[9])
+{
+    unsigned char key[TOTP_KEY_MAX];
+    size_t len;
+    assert_true(totp_secret_decode(secret, key, &len));
+    assert_true(totp_generate(key, len, (int64_t)time(NULL), 6, out));
+}
+
+static void test_user_totp(void **state)
+{
+    fx *f = *state;
+    RUN_IN(f, "a good password\n", NULL, 0, "user", "add", "vera", "--role", "viewer",
+           "--password-stdin", "--hash-cost", "test");
+    RUN(f, 0, "user", "totp", "--help");
+    OUT_HAS(f, "signing act");
+    RUN(f, 0, "user", "totp", "status");
+    OUT_HAS(f, "tester  off");
+    /* Enrolment: the key and the link; the first code finishes it. */
+    RUN(f, 0, "--json", "user", "totp", "enrol");
+    json_t *j = JSON_OUT(f);
+    char *secret = hold(f, strdup(jstr(j, "secret")));
+    assert_int_equal(strlen(secret), 32);
+    TEXT_HAS(jstr(j, "uri"), "otpauth://totp/isms:tester?secret=");
+    RUN(f, 0, "user", "totp", "status");
+    OUT_HAS(f, "pending");
+    char code[9], line[16];
+    totp_now(secret, code);
+    snprintf(line, sizeof(line), "%06d\n", (atoi(code) + 500000) % 1000000);
+    REFUSED_IN(f, line, 1, "--code", "user", "totp", "confirm");
+    snprintf(line, sizeof(line), "%s\n", code);
+    RUN_IN(f, line, NULL, 0, "user", "totp", "confirm");
+    OUT_HAS(f, "not shown again");
+    char *recovery = hold(f, strndup(strstr(f->r.out, "\n  ") + 3, TOTP_RECOVERY_TEXT));
+    RUN(f, 0, "user", "totp", "status");
+    OUT_HAS(f, "tester  on");
+    OUT_HAS(f, "10");
+    REFUSED(f, 1, "disable it first", "user", "totp", "enrol");
+    /* Others' second factors are the administrator's business. */
+    const char *vera[] = {f->env_db, "ISMS_ACTOR=vera", NULL};
+    RUN_ENV(f, vera, 1, "user", "totp", "disable", "tester", "--password-stdin");
+    ERR_HAS(f, "admin role");
+    RUN_ENV(f, vera, 1, "user", "totp", "require", "on");
+    ERR_HAS(f, "admin role");
+    RUN_ENV(f, vera, 0, "user", "totp", "status");
+    OUT_HAS(f, "vera");
+    OUT_LACKS(f, "tester");
+    /* Turning it off is a signing act: the password and a code (here a recovery code). */
+    REFUSED(f, 2, "signing act", "user", "totp", "disable");
+    REFUSED_IN(f, TESTER_PASSWORD "\n", 2, "second factor", "user", "totp", "disable",
+               "--password-stdin");
+    char input[128];
+    snprintf(input, sizeof(input), "wrong password\n%s\n", recovery);
+    /* A failed signing is an authentication event: the file changes, the second factor stays. */
+    RUN_IN(f, input, NULL, 1, "user", "totp", "disable", "--password-stdin");
+    ERR_HAS(f, "--password: is not the password of tester");
+    snprintf(input, sizeof(input), "%s\n%s\n", TESTER_PASSWORD, recovery);
+    RUN_IN(f, input, NULL, 0, "user", "totp", "disable", "--password-stdin");
+    OUT_HAS(f, "is off");
+    RUN(f, 0, "user", "totp", "status");
+    OUT_HAS(f, "tester  off");
+    /* The recovery code was used: it does not work twice (enrol again to try). */
+    RUN(f, 0, "--json", "user", "totp", "enrol");
+    secret = hold(f, strdup(jstr(JSON_OUT(f), "secret")));
+    totp_now(secret, code);
+    snprintf(line, sizeof(line), "%s\n", code);
+    RUN_IN(f, line, NULL, 0, "user", "totp", "confirm", "tester");
+    snprintf(input, sizeof(input), "%s\n%s\n", TESTER_PASSWORD, recovery);
+    RUN_IN(f, input, NULL, 1, "user", "totp", "disable", "--password-stdin");
+    ERR_HAS(f, "--code: is not a valid code");
+    /* The administrator requires a second factor of everyone. */
+    RUN(f, 0, "user", "totp", "require", "on");
+    RUN(f, 0, "--json", "user", "totp", "status", "vera");
+    assert_true(json_is_true(json_object_get(JSON_OUT(f), "required")));
+    REFUSED(f, 2, "on or off", "user", "totp", "require", "maybe");
+}
+
 int main(void)
 {
     /* Tests choose the database and actor themselves. */
@@ -2234,6 +2313,7 @@ int main(void)
         T_DB(test_text_round_trip),
         T_DB(test_users),
         T_DB(test_tokens),
+        T_DB(test_user_totp),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
