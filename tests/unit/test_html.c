@@ -56,26 +56,26 @@ static char *textn_of(const char *s, size_t len)
 static void text_is(const char *in, const char *want, const char *file, int line)
 {
     char *got = text_of(in);
-    if (strcmp(got, want) != 0) {
+    bool same = strcmp(got, want) == 0;
+    if (!same)
         print_error("%s:%d: html_text(\"%s\") = \"%s\", expected \"%s\"\n", file, line, in, got,
                     want);
-        free(got);
+    free(got); /* before _fail, which does not return */
+    if (!same)
         _fail(file, line);
-    }
-    free(got);
 }
 
 #define TEXTN_IS(in, len, want) textn_is((in), (len), (want), __FILE__, __LINE__)
 static void textn_is(const char *in, size_t len, const char *want, const char *file, int line)
 {
     char *got = textn_of(in, len);
-    if (strcmp(got, want) != 0) {
+    bool same = strcmp(got, want) == 0;
+    if (!same)
         print_error("%s:%d: html_textn(%zu bytes) = \"%s\", expected \"%s\"\n", file, line, len,
                     got, want);
-        free(got);
-        _fail(file, line);
-    }
     free(got);
+    if (!same)
+        _fail(file, line);
 }
 
 /*
