@@ -89,6 +89,11 @@ void page_crumbs_for_kind(web_page *pg, const isms_kind *k, bool link_kind)
     pg->clause = arena_strdup(pg->req->arena, top);
 }
 
+bool page_may_write(const web_page *pg)
+{
+    return roles_permit(&pg->req->principal, PERM_WRITE);
+}
+
 const char *label_in_text(arena *a, const char *label)
 {
     char *s = arena_strdup(a, label);

@@ -96,6 +96,13 @@ void web_error_page(http_request *req, http_reply *rep, unsigned status, const c
 /* An error page for a failed store or record operation. */
 void web_status_page(http_request *req, http_reply *rep, const isms_status *st);
 
+/*
+ * Whether the signed-in user may create and change records (manager,
+ * contributor): pages leave out controls for readers. The route table still
+ * decides; a contributor's ownership is checked when the change is made.
+ */
+bool page_may_write(const web_page *pg);
+
 /* A label as it reads inside a sentence: "context issue", but "ISMS risk". */
 const char *label_in_text(arena *a, const char *label);
 

@@ -237,16 +237,18 @@ void web_list(http_request *req, http_reply *rep)
     snprintf(kicker, sizeof(kicker), "Clause %s", k->clause);
     page_heading(&pg, kicker, k->label_plural, k->help);
     strbuf *b = pg.b;
-    html_lit(b, "<div class=\"actions\"><a class=\"button primary\"");
-    strbuf url;
-    strbuf_init(&url, 128);
-    url_kind(&url, k);
-    strbuf_puts(&url, "/new");
-    html_url_attr(b, "href", url.ptr);
-    html_lit(b, ">New ");
-    strbuf_dispose(&url);
-    html_text(b, label_in_text(req->arena, k->label));
-    html_lit(b, "</a></div>\n");
+    if (page_may_write(&pg)) {
+        html_lit(b, "<div class=\"actions\"><a class=\"button primary\"");
+        strbuf url;
+        strbuf_init(&url, 128);
+        url_kind(&url, k);
+        strbuf_puts(&url, "/new");
+        html_url_attr(b, "href", url.ptr);
+        html_lit(b, ">New ");
+        strbuf_dispose(&url);
+        html_text(b, label_in_text(req->arena, k->label));
+        html_lit(b, "</a></div>\n");
+    }
     page_heading_end(&pg);
     filters_form(&pg);
     if (!valid) {

@@ -264,7 +264,9 @@ void record_page(http_request *req, http_reply *rep, unsigned status,
         html_lit(b, "</div>\n");
     }
     html_lit(b, "<div class=\"actions\">");
-    if (!r->retired_at && !(k->flags & KF_IMMUTABLE)) {
+    /* Readers (viewer, auditor) see no controls they could not use. */
+    bool writer = page_may_write(&pg);
+    if (writer && !r->retired_at && !(k->flags & KF_IMMUTABLE)) {
         strbuf url;
         strbuf_init(&url, 256);
         url_record(&url, k, id);
@@ -274,7 +276,7 @@ void record_page(http_request *req, http_reply *rep, unsigned status,
         html_lit(b, ">Edit</a>");
         strbuf_dispose(&url);
     }
-    if (!r->retired_at)
+    if (writer && !r->retired_at)
         child_actions(&pg, r);
     strbuf history;
     strbuf_init(&history, 256);
@@ -292,9 +294,9 @@ void record_page(http_request *req, http_reply *rep, unsigned status,
     details_card(&pg, r);
     referrers_card(&pg, r);
     record_card(&pg, r);
-    if (!r->retired_at)
+    if (writer && !r->retired_at)
         retire_card(&pg, r, retire_err, reason);
-    if ((k->flags & KF_DELETABLE) && !r->retired_at)
+    if (writer && (k->flags & KF_DELETABLE) && !r->retired_at)
         delete_card(&pg, r);
     page_end(&pg);
 }

@@ -112,9 +112,18 @@ test("a viewer who tries to change a record is told which role it needs", { time
         assert.match(text, /needs the manager or contributor role/);
         assert.match(text, /signed in as vera, with the role: viewer/);
         await screenshot(page, "denied-viewer");
-        // Reading is allowed.
+        // Reading is allowed, and a reader is not offered controls to change records.
         const list = await page.goto(`${server.base}/context-issues`);
         assert.equal(list.status(), 200);
+        assert.equal(await page.locator("a[href='/context-issues/new']").count(), 0,
+            "a viewer's list has no 'New context issue' button");
+        const id = isms(["--db", server.db, "context-issue", "add", "--title", "Seen by a viewer",
+            "--origin", "internal", "--category", "other"]).trim();
+        assert.equal((await page.goto(`${server.base}/context-issues/${id}`)).status(), 200);
+        assert.equal(await page.locator("a.button", { hasText: "Edit" }).count(), 0, "no Edit button");
+        assert.equal(await page.locator("form[action$='/retire']").count(), 0, "no retire form");
+        assert.equal(await page.locator("a.button", { hasText: "History" }).count(), 1,
+            "the history stays readable");
         // The users page is the administrator's.
         const users = await page.goto(`${server.base}/users`);
         assert.equal(users.status(), 403);
