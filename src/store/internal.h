@@ -65,6 +65,17 @@ const kind_sql *store_kind_sql(const store *s, const isms_kind *k);
 /* Prepare through the connection's cache. */
 isms_err conn_prepare(store_conn *c, const char *sql, db_stmt **out, isms_status *st);
 
+/*
+ * Prepare sql ('?' for each value, written as the dialect's placeholders) and
+ * bind the values listed by types: 'i' an int64_t, 'n' an int64_t where 0
+ * binds NULL, 's' a text (NULL binds NULL). store_sql.c.
+ */
+isms_err conn_prepare_bound(store_conn *c, db_stmt **out, isms_status *st, const char *sql,
+                            const char *types, ...);
+
+/* Column col of the current row as a copy in a, or NULL for SQL NULL. */
+const char *conn_column_text(store_conn *c, db_stmt *s, int col, arena *a);
+
 /* Read one row (the kind_sql columns) into a new record, then load its links. */
 isms_err row_to_record(store_conn *c, db_stmt *s, const isms_kind *k, arena *a,
                        isms_record **out, isms_status *st);

@@ -4,7 +4,6 @@
  * constant texts written with '?' for each value, turned into the
  * dialect's placeholders here; values are always bound.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,48 +12,7 @@
 
 #define DRV(c) ((c)->owner->driver)
 
-enum { SQL_TEXT_MAX = 2048, ROLE_ROWS_MAX = 16 };
-
-/*
- * Prepare sql ('?' for each value) and bind the values listed by types:
- * 'i' an int64_t, 'n' an int64_t where 0 binds NULL, 's' a text (NULL binds NULL).
- */
-static isms_err prep(store_conn *c, db_stmt **out, isms_status *st, const char *sql,
-                     const char *types, ...)
-{
-    strbuf text;
-    strbuf_init(&text, SQL_TEXT_MAX);
-    int n = 0;
-    for (const char *p = sql; *p; p++) {
-        if (*p == '?')
-            DRV(c)->dialect->placeholder(&text, ++n);
-        else
-            strbuf_putc(&text, *p);
-    }
-    isms_err e = conn_prepare(c, text.ptr, out, st);
-    strbuf_dispose(&text);
-    if (e != ISMS_OK)
-        return e;
-    va_list ap;
-    va_start(ap, types);
-    for (int i = 1; types[i - 1]; i++) {
-        if (types[i - 1] == 's') {
-            const char *v = va_arg(ap, const char *);
-            if (v)
-                DRV(c)->bind_text(*out, i, v);
-            else
-                DRV(c)->bind_null(*out, i);
-        } else {
-            int64_t v = va_arg(ap, int64_t);
-            if (types[i - 1] == 'n' && v == 0)
-                DRV(c)->bind_null(*out, i);
-            else
-                DRV(c)->bind_int(*out, i, v);
-        }
-    }
-    va_end(ap);
-    return ISMS_OK;
-}
+enum { ROLE_ROWS_MAX = 16 };
 
 /* Step a statement that returns no row, then reset it. */
 static isms_err run(store_conn *c, db_stmt *s, isms_status *st)
@@ -62,11 +20,6 @@ static isms_err run(store_conn *c, db_stmt *s, isms_status *st)
     db_step r = DRV(c)->step(s, st);
     DRV(c)->reset(s);
     return r == DB_ERROR ? st->code : ISMS_OK;
-}
-
-static const char *col_text(store_conn *c, db_stmt *s, int col, arena *a)
-{
-    return DRV(c)->column_null(s, col) ? NULL : arena_strdup(a, DRV(c)->column_text(s, col));
 }
 
 static const char *now_of(store_txn *t)
@@ -93,8 +46,8 @@ void store_user_name_key(const char *name, char out[STORE_USER_KEY_MAX])
 static isms_err load_roles(store_conn *c, store_user *u, isms_status *st)
 {
     db_stmt *s;
-    isms_err e = prep(c, &s, st, "SELECT \"role\" FROM \"isms_user_role\" WHERE \"user_id\" = ?",
-                      "i", u->id);
+    isms_err e = conn_prepare_bound(
+        c, &s, st, "SELECT \"role\" FROM \"isms_user_role\" WHERE \"user_id\" = ?", "i", u->id);
     if (e != ISMS_OK)
         return e;
     u->roles = 0;
@@ -112,14 +65,14 @@ static store_user *row_to_user(store_conn *c, db_stmt *s, arena *a)
 {
     store_user *u = arena_alloc(a, sizeof(*u));
     u->id = DRV(c)->column_int(s, 0);
-    u->name = col_text(c, s, 1, a);
+    u->name = conn_column_text(c, s, 1, a);
     u->person_id = DRV(c)->column_null(s, 2) ? 0 : DRV(c)->column_int(s, 2);
-    u->password_hash = col_text(c, s, 3, a);
-    u->created_at = col_text(c, s, 4, a);
-    u->created_by = col_text(c, s, 5, a);
-    u->password_changed_at = col_text(c, s, 6, a);
-    u->disabled_at = col_text(c, s, 7, a);
-    u->disabled_by = col_text(c, s, 8, a);
+    u->password_hash = conn_column_text(c, s, 3, a);
+    u->created_at = conn_column_text(c, s, 4, a);
+    u->created_by = conn_column_text(c, s, 5, a);
+    u->password_changed_at = conn_column_text(c, s, 6, a);
+    u->disabled_at = conn_column_text(c, s, 7, a);
+    u->disabled_by = conn_column_text(c, s, 8, a);
     return u;
 }
 
@@ -145,7 +98,7 @@ isms_err store_user_by_name(store_conn *c, const char *name, arena *a, store_use
     char key[STORE_USER_KEY_MAX];
     store_user_name_key(name, key);
     db_stmt *s;
-    isms_err e = prep(
+    isms_err e = conn_prepare_bound(
         c, &s, st, "SELECT " USER_COLUMNS " FROM \"isms_user\" WHERE \"name_key\" = ?", "s", key);
     if (e != ISMS_OK)
         return e;
@@ -157,8 +110,8 @@ isms_err store_user_by_name(store_conn *c, const char *name, arena *a, store_use
 isms_err store_user_by_id(store_conn *c, int64_t id, arena *a, store_user **out, isms_status *st)
 {
     db_stmt *s;
-    isms_err e =
-        prep(c, &s, st, "SELECT " USER_COLUMNS " FROM \"isms_user\" WHERE \"id\" = ?", "i", id);
+    isms_err e = conn_prepare_bound(
+        c, &s, st, "SELECT " USER_COLUMNS " FROM \"isms_user\" WHERE \"id\" = ?", "i", id);
     if (e != ISMS_OK)
         return e;
     char what[32];
@@ -169,8 +122,8 @@ isms_err store_user_by_id(store_conn *c, int64_t id, arena *a, store_user **out,
 isms_err store_user_list(store_conn *c, arena *a, store_user ***out, size_t *n, isms_status *st)
 {
     db_stmt *s;
-    isms_err e =
-        prep(c, &s, st, "SELECT " USER_COLUMNS " FROM \"isms_user\" ORDER BY \"name_key\"", "");
+    isms_err e = conn_prepare_bound(
+        c, &s, st, "SELECT " USER_COLUMNS " FROM \"isms_user\" ORDER BY \"name_key\"", "");
     if (e != ISMS_OK)
         return e;
     size_t cap = 16;
@@ -199,14 +152,16 @@ isms_err store_user_set_roles(store_txn *t, int64_t id, unsigned roles, isms_sta
 {
     store_conn *c = t->conn;
     db_stmt *s;
-    isms_err e = prep(c, &s, st, "DELETE FROM \"isms_user_role\" WHERE \"user_id\" = ?", "i", id);
+    isms_err e = conn_prepare_bound(
+        c, &s, st, "DELETE FROM \"isms_user_role\" WHERE \"user_id\" = ?", "i", id);
     if (e == ISMS_OK)
         e = run(c, s, st);
     for (unsigned bit = 1; e == ISMS_OK && bit & UR_ALL; bit <<= 1) {
         if (!(roles & bit))
             continue;
-        e = prep(c, &s, st, "INSERT INTO \"isms_user_role\" (\"user_id\", \"role\") VALUES (?, ?)",
-                 "is", id, role_name(bit));
+        e = conn_prepare_bound(
+            c, &s, st, "INSERT INTO \"isms_user_role\" (\"user_id\", \"role\") VALUES (?, ?)", "is",
+            id, role_name(bit));
         if (e == ISMS_OK)
             e = run(c, s, st);
     }
@@ -219,8 +174,8 @@ isms_err store_user_insert(store_txn *t, store_user *u, isms_status *st)
     char key[STORE_USER_KEY_MAX];
     store_user_name_key(u->name, key);
     db_stmt *s;
-    isms_err e =
-        prep(c, &s, st, "SELECT count(*) FROM \"isms_user\" WHERE \"name_key\" = ?", "s", key);
+    isms_err e = conn_prepare_bound(
+        c, &s, st, "SELECT count(*) FROM \"isms_user\" WHERE \"name_key\" = ?", "s", key);
     if (e != ISMS_OK)
         return e;
     db_step r = DRV(c)->step(s, st);
@@ -230,7 +185,7 @@ isms_err store_user_insert(store_txn *t, store_user *u, isms_status *st)
         return st->code;
     if (taken)
         return status_fail(st, ISMS_ECONFLICT, "there is already a user named '%s'", u->name);
-    e = prep(
+    e = conn_prepare_bound(
         c, &s, st,
         "INSERT INTO \"isms_user\" (\"name\", \"name_key\", \"person_id\", \"password_hash\", "
         "\"created_at\", \"created_by\", \"password_changed_at\") VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -257,19 +212,20 @@ static isms_err update_user(store_txn *t, int64_t id, db_stmt *s, isms_err e, is
 isms_err store_user_set_person(store_txn *t, int64_t id, int64_t person_id, isms_status *st)
 {
     db_stmt *s = NULL;
-    isms_err e =
-        prep(t->conn, &s, st, "UPDATE \"isms_user\" SET \"person_id\" = ? WHERE \"id\" = ?", "ni",
-             person_id, id);
+    isms_err e = conn_prepare_bound(t->conn, &s, st,
+                                    "UPDATE \"isms_user\" SET \"person_id\" = ? WHERE \"id\" = ?",
+                                    "ni", person_id, id);
     return update_user(t, id, s, e, st);
 }
 
 isms_err store_user_set_password(store_txn *t, int64_t id, const char *hash, isms_status *st)
 {
     db_stmt *s = NULL;
-    isms_err e = prep(t->conn, &s, st,
-                      "UPDATE \"isms_user\" SET \"password_hash\" = ?, \"password_changed_at\" = ? "
-                      "WHERE \"id\" = ?",
-                      "ssi", hash, now_of(t), id);
+    isms_err e = conn_prepare_bound(
+        t->conn, &s, st,
+        "UPDATE \"isms_user\" SET \"password_hash\" = ?, \"password_changed_at\" = ? "
+        "WHERE \"id\" = ?",
+        "ssi", hash, now_of(t), id);
     e = update_user(t, id, s, e, st);
     return e == ISMS_OK ? store_sessions_delete_user(t, id, st) : e;
 }
@@ -277,11 +233,11 @@ isms_err store_user_set_password(store_txn *t, int64_t id, const char *hash, ism
 isms_err store_user_set_disabled(store_txn *t, int64_t id, bool disabled, isms_status *st)
 {
     db_stmt *s = NULL;
-    isms_err e =
-        prep(t->conn, &s, st,
-             "UPDATE \"isms_user\" SET \"disabled_at\" = ?, \"disabled_by\" = ? "
-             "WHERE \"id\" = ?",
-             "ssi", disabled ? now_of(t) : NULL, disabled ? store_txn_ctx(t)->actor : NULL, id);
+    isms_err e = conn_prepare_bound(
+        t->conn, &s, st,
+        "UPDATE \"isms_user\" SET \"disabled_at\" = ?, \"disabled_by\" = ? "
+        "WHERE \"id\" = ?",
+        "ssi", disabled ? now_of(t) : NULL, disabled ? store_txn_ctx(t)->actor : NULL, id);
     e = update_user(t, id, s, e, st);
     return e == ISMS_OK && disabled ? store_sessions_delete_user(t, id, st) : e;
 }
@@ -291,11 +247,11 @@ isms_err store_user_set_disabled(store_txn *t, int64_t id, bool disabled, isms_s
 isms_err store_session_insert(store_txn *t, const store_session *x, isms_status *st)
 {
     db_stmt *s;
-    isms_err e = prep(t->conn, &s, st,
-                      "INSERT INTO \"isms_session\" (\"token_hash\", \"user_id\", \"csrf\", "
-                      "\"created_at\", \"last_seen_at\", \"client\") VALUES (?, ?, ?, ?, ?, ?)",
-                      "sissss", x->token_hash, x->user_id, x->csrf, x->created_at, x->last_seen_at,
-                      x->client);
+    isms_err e = conn_prepare_bound(
+        t->conn, &s, st,
+        "INSERT INTO \"isms_session\" (\"token_hash\", \"user_id\", \"csrf\", "
+        "\"created_at\", \"last_seen_at\", \"client\") VALUES (?, ?, ?, ?, ?, ?)",
+        "sissss", x->token_hash, x->user_id, x->csrf, x->created_at, x->last_seen_at, x->client);
     return e == ISMS_OK ? run(t->conn, s, st) : e;
 }
 
@@ -303,22 +259,23 @@ isms_err store_session_get(store_conn *c, const char *token_hash, arena *a, stor
                            isms_status *st)
 {
     db_stmt *s;
-    isms_err e = prep(c, &s, st,
-                      "SELECT \"token_hash\", \"user_id\", \"csrf\", \"created_at\", "
-                      "\"last_seen_at\", \"client\" FROM \"isms_session\" WHERE \"token_hash\" = ?",
-                      "s", token_hash);
+    isms_err e = conn_prepare_bound(
+        c, &s, st,
+        "SELECT \"token_hash\", \"user_id\", \"csrf\", \"created_at\", "
+        "\"last_seen_at\", \"client\" FROM \"isms_session\" WHERE \"token_hash\" = ?",
+        "s", token_hash);
     if (e != ISMS_OK)
         return e;
     *out = NULL;
     db_step r = DRV(c)->step(s, st);
     if (r == DB_ROW) {
         store_session *x = arena_alloc(a, sizeof(*x));
-        x->token_hash = col_text(c, s, 0, a);
+        x->token_hash = conn_column_text(c, s, 0, a);
         x->user_id = DRV(c)->column_int(s, 1);
-        x->csrf = col_text(c, s, 2, a);
-        x->created_at = col_text(c, s, 3, a);
-        x->last_seen_at = col_text(c, s, 4, a);
-        x->client = col_text(c, s, 5, a);
+        x->csrf = conn_column_text(c, s, 2, a);
+        x->created_at = conn_column_text(c, s, 3, a);
+        x->last_seen_at = conn_column_text(c, s, 4, a);
+        x->client = conn_column_text(c, s, 5, a);
         *out = x;
     }
     DRV(c)->reset(s);
@@ -330,25 +287,26 @@ isms_err store_session_get(store_conn *c, const char *token_hash, arena *a, stor
 isms_err store_session_touch(store_txn *t, const char *token_hash, const char *at, isms_status *st)
 {
     db_stmt *s;
-    isms_err e = prep(t->conn, &s, st,
-                      "UPDATE \"isms_session\" SET \"last_seen_at\" = ? WHERE \"token_hash\" = ?",
-                      "ss", at, token_hash);
+    isms_err e = conn_prepare_bound(
+        t->conn, &s, st,
+        "UPDATE \"isms_session\" SET \"last_seen_at\" = ? WHERE \"token_hash\" = ?", "ss", at,
+        token_hash);
     return e == ISMS_OK ? run(t->conn, s, st) : e;
 }
 
 isms_err store_session_delete(store_txn *t, const char *token_hash, isms_status *st)
 {
     db_stmt *s;
-    isms_err e = prep(t->conn, &s, st, "DELETE FROM \"isms_session\" WHERE \"token_hash\" = ?", "s",
-                      token_hash);
+    isms_err e = conn_prepare_bound(
+        t->conn, &s, st, "DELETE FROM \"isms_session\" WHERE \"token_hash\" = ?", "s", token_hash);
     return e == ISMS_OK ? run(t->conn, s, st) : e;
 }
 
 isms_err store_sessions_delete_user(store_txn *t, int64_t user_id, isms_status *st)
 {
     db_stmt *s;
-    isms_err e =
-        prep(t->conn, &s, st, "DELETE FROM \"isms_session\" WHERE \"user_id\" = ?", "i", user_id);
+    isms_err e = conn_prepare_bound(
+        t->conn, &s, st, "DELETE FROM \"isms_session\" WHERE \"user_id\" = ?", "i", user_id);
     return e == ISMS_OK ? run(t->conn, s, st) : e;
 }
 
@@ -356,10 +314,10 @@ isms_err store_sessions_purge(store_txn *t, const char *idle_before, const char 
                               isms_status *st)
 {
     db_stmt *s;
-    isms_err e = prep(t->conn, &s, st,
-                      "DELETE FROM \"isms_session\" WHERE \"last_seen_at\" < ? OR "
-                      "\"created_at\" < ?",
-                      "ss", idle_before, created_before);
+    isms_err e = conn_prepare_bound(t->conn, &s, st,
+                                    "DELETE FROM \"isms_session\" WHERE \"last_seen_at\" < ? OR "
+                                    "\"created_at\" < ?",
+                                    "ss", idle_before, created_before);
     return e == ISMS_OK ? run(t->conn, s, st) : e;
 }
 
@@ -374,28 +332,29 @@ static store_token *row_to_token(store_conn *c, db_stmt *s, arena *a)
 {
     store_token *x = arena_alloc(a, sizeof(*x));
     x->id = DRV(c)->column_int(s, 0);
-    x->token_hash = col_text(c, s, 1, a);
+    x->token_hash = conn_column_text(c, s, 1, a);
     x->user_id = DRV(c)->column_int(s, 2);
-    x->user_name = col_text(c, s, 3, a);
-    x->role = col_text(c, s, 4, a);
-    x->label = col_text(c, s, 5, a);
-    x->created_at = col_text(c, s, 6, a);
-    x->created_by = col_text(c, s, 7, a);
-    x->expires_at = col_text(c, s, 8, a);
-    x->last_used_at = col_text(c, s, 9, a);
-    x->revoked_at = col_text(c, s, 10, a);
+    x->user_name = conn_column_text(c, s, 3, a);
+    x->role = conn_column_text(c, s, 4, a);
+    x->label = conn_column_text(c, s, 5, a);
+    x->created_at = conn_column_text(c, s, 6, a);
+    x->created_by = conn_column_text(c, s, 7, a);
+    x->expires_at = conn_column_text(c, s, 8, a);
+    x->last_used_at = conn_column_text(c, s, 9, a);
+    x->revoked_at = conn_column_text(c, s, 10, a);
     return x;
 }
 
 isms_err store_token_insert(store_txn *t, store_token *tok, isms_status *st)
 {
     db_stmt *s;
-    isms_err e = prep(t->conn, &s, st,
-                      "INSERT INTO \"isms_api_token\" (\"token_hash\", \"user_id\", \"role\", "
-                      "\"label\", \"created_at\", \"created_by\", \"expires_at\") "
-                      "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                      "sisssss", tok->token_hash, tok->user_id, tok->role, tok->label, now_of(t),
-                      store_txn_ctx(t)->actor, tok->expires_at);
+    isms_err e =
+        conn_prepare_bound(t->conn, &s, st,
+                           "INSERT INTO \"isms_api_token\" (\"token_hash\", \"user_id\", \"role\", "
+                           "\"label\", \"created_at\", \"created_by\", \"expires_at\") "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                           "sisssss", tok->token_hash, tok->user_id, tok->role, tok->label,
+                           now_of(t), store_txn_ctx(t)->actor, tok->expires_at);
     if (e == ISMS_OK)
         e = run(t->conn, s, st);
     if (e == ISMS_OK)
@@ -419,14 +378,15 @@ isms_err store_token_by_hash(store_conn *c, const char *token_hash, arena *a, st
                              isms_status *st)
 {
     db_stmt *s;
-    isms_err e = prep(c, &s, st, TOKEN_SELECT "WHERE t.\"token_hash\" = ?", "s", token_hash);
+    isms_err e =
+        conn_prepare_bound(c, &s, st, TOKEN_SELECT "WHERE t.\"token_hash\" = ?", "s", token_hash);
     return e == ISMS_OK ? one_token(c, s, a, out, st) : e;
 }
 
 isms_err store_token_get(store_conn *c, int64_t id, arena *a, store_token **out, isms_status *st)
 {
     db_stmt *s;
-    isms_err e = prep(c, &s, st, TOKEN_SELECT "WHERE t.\"id\" = ?", "i", id);
+    isms_err e = conn_prepare_bound(c, &s, st, TOKEN_SELECT "WHERE t.\"id\" = ?", "i", id);
     return e == ISMS_OK ? one_token(c, s, a, out, st) : e;
 }
 
@@ -434,11 +394,11 @@ isms_err store_token_list(store_conn *c, int64_t user_id, arena *a, store_token 
                           isms_status *st)
 {
     db_stmt *s;
-    isms_err e = user_id ? prep(c, &s, st,
-                                TOKEN_SELECT "WHERE t.\"user_id\" = ? "
-                                             "ORDER BY t.\"id\" DESC",
-                                "i", user_id)
-                         : prep(c, &s, st, TOKEN_SELECT "ORDER BY t.\"id\" DESC", "");
+    isms_err e = user_id ? conn_prepare_bound(c, &s, st,
+                                              TOKEN_SELECT "WHERE t.\"user_id\" = ? "
+                                                           "ORDER BY t.\"id\" DESC",
+                                              "i", user_id)
+                         : conn_prepare_bound(c, &s, st, TOKEN_SELECT "ORDER BY t.\"id\" DESC", "");
     if (e != ISMS_OK)
         return e;
     size_t cap = 16;
@@ -461,10 +421,11 @@ isms_err store_token_list(store_conn *c, int64_t user_id, arena *a, store_token 
 isms_err store_token_revoke(store_txn *t, int64_t id, isms_status *st)
 {
     db_stmt *s;
-    isms_err e = prep(t->conn, &s, st,
-                      "UPDATE \"isms_api_token\" SET \"revoked_at\" = ? WHERE \"id\" = ? AND "
-                      "\"revoked_at\" IS NULL",
-                      "si", now_of(t), id);
+    isms_err e =
+        conn_prepare_bound(t->conn, &s, st,
+                           "UPDATE \"isms_api_token\" SET \"revoked_at\" = ? WHERE \"id\" = ? AND "
+                           "\"revoked_at\" IS NULL",
+                           "si", now_of(t), id);
     if (e == ISMS_OK)
         e = run(t->conn, s, st);
     if (e == ISMS_OK && DRV(t->conn)->changes(t->conn->db) == 0)
@@ -475,9 +436,9 @@ isms_err store_token_revoke(store_txn *t, int64_t id, isms_status *st)
 isms_err store_token_touch(store_txn *t, int64_t id, const char *at, isms_status *st)
 {
     db_stmt *s;
-    isms_err e =
-        prep(t->conn, &s, st, "UPDATE \"isms_api_token\" SET \"last_used_at\" = ? WHERE \"id\" = ?",
-             "si", at, id);
+    isms_err e = conn_prepare_bound(
+        t->conn, &s, st, "UPDATE \"isms_api_token\" SET \"last_used_at\" = ? WHERE \"id\" = ?",
+        "si", at, id);
     return e == ISMS_OK ? run(t->conn, s, st) : e;
 }
 
@@ -489,11 +450,12 @@ isms_err store_auth_event_add(store_txn *t, const store_auth_event *ev, isms_sta
     if (ev->name)
         store_user_name_key(ev->name, key);
     db_stmt *s;
-    isms_err e = prep(t->conn, &s, st,
-                      "INSERT INTO \"isms_auth_event\" (\"at\", \"event\", \"name\", \"name_key\", "
-                      "\"user_id\", \"client\", \"detail\") VALUES (?, ?, ?, ?, ?, ?, ?)",
-                      "ssssnss", now_of(t), ev->event, ev->name, ev->name ? key : NULL, ev->user_id,
-                      ev->client, ev->detail);
+    isms_err e = conn_prepare_bound(
+        t->conn, &s, st,
+        "INSERT INTO \"isms_auth_event\" (\"at\", \"event\", \"name\", \"name_key\", "
+        "\"user_id\", \"client\", \"detail\") VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "ssssnss", now_of(t), ev->event, ev->name, ev->name ? key : NULL, ev->user_id, ev->client,
+        ev->detail);
     return e == ISMS_OK ? run(t->conn, s, st) : e;
 }
 
@@ -503,7 +465,7 @@ static isms_err failures(store_conn *c, const char *sql, const char *value, cons
 {
     db_stmt *s;
     *out = 0;
-    isms_err e = prep(c, &s, st, sql, "sss", value, since, value);
+    isms_err e = conn_prepare_bound(c, &s, st, sql, "sss", value, since, value);
     if (e != ISMS_OK)
         return e;
     db_step r = DRV(c)->step(s, st);
@@ -528,10 +490,10 @@ isms_err store_auth_failures(store_conn *c, const char *name_key, const char *cl
     db_stmt *s;
     *by_client = 0;
     if (e == ISMS_OK)
-        e = prep(c, &s, st,
-                 "SELECT count(*) FROM \"isms_auth_event\" WHERE \"client\" = ? AND "
-                 "\"event\" = 'login_failed' AND \"at\" >= ?",
-                 "ss", client, since);
+        e = conn_prepare_bound(c, &s, st,
+                               "SELECT count(*) FROM \"isms_auth_event\" WHERE \"client\" = ? AND "
+                               "\"event\" = 'login_failed' AND \"at\" >= ?",
+                               "ss", client, since);
     if (e != ISMS_OK)
         return e;
     db_step r = DRV(c)->step(s, st);

@@ -5,50 +5,12 @@
  */
 #include "store/store_totp.h"
 
-#include <stdarg.h>
 #include <string.h>
 
 #include "store/internal.h"
 
 #define DRV(c) ((c)->owner->driver)
 
-enum { SQL_TEXT_MAX = 1024 };
-
-/* Prepare sql and bind values by types: 'i' an int64_t, 's' a text (NULL binds NULL). */
-static isms_err prep(store_conn *c, db_stmt **out, isms_status *st, const char *sql,
-                     const char *types, ...)
-{
-    strbuf text;
-    strbuf_init(&text, SQL_TEXT_MAX);
-    int n = 0;
-    for (const char *p = sql; *p; p++) {
-        if (*p == '?')
-            DRV(c)->dialect->placeholder(&text, ++n);
-        else
-            strbuf_putc(&text, *p);
-    }
-    isms_err e = conn_prepare(c, text.ptr, out, st);
-    strbuf_dispose(&text);
-    if (e != ISMS_OK)
-        return e;
-    va_list ap;
-    va_start(ap, types);
-    for (int i = 1; types[i - 1]; i++) {
-        if (types[i - 1] == 's') {
-            const char *v = va_arg(ap, const char *);
-            if (v)
-                DRV(c)->bind_text(*out, i, v);
-            else
-                DRV(c)->bind_null(*out, i);
-        } else {
-            DRV(c)->bind_int(*out, i, va_arg(ap, int64_t));
-        }
-    }
-    va_end(ap);
-    return ISMS_OK;
-}
-
-/* Step a statement that returns no row, reset it; *changed gets the rows it changed. */
 static isms_err run(store_conn *c, db_stmt *s, int64_t *changed, isms_status *st)
 {
     db_step r = DRV(c)->step(s, st);
@@ -60,11 +22,6 @@ static isms_err run(store_conn *c, db_stmt *s, int64_t *changed, isms_status *st
     return ISMS_OK;
 }
 
-static const char *col_text(store_conn *c, db_stmt *s, int col, arena *a)
-{
-    return DRV(c)->column_null(s, col) ? NULL : arena_strdup(a, DRV(c)->column_text(s, col));
-}
-
 static const char *now_of(store_txn *t)
 {
     return store_txn_ctx(t)->now;
@@ -72,14 +29,14 @@ static const char *now_of(store_txn *t)
 
 /* --- the secret ------------------------------------------------------------------ */
 
-isms_err store_totp_get(store_conn *c, int64_t user_id, arena *a, store_totp **out,
-                        isms_status *st)
+isms_err store_totp_get(store_conn *c, int64_t user_id, arena *a, store_totp **out, isms_status *st)
 {
     db_stmt *s;
-    isms_err e = prep(c, &s, st,
-                      "SELECT \"secret\", \"created_at\", \"confirmed_at\", \"last_step\" "
-                      "FROM \"isms_totp\" WHERE \"user_id\" = ?",
-                      "i", user_id);
+    isms_err e =
+        conn_prepare_bound(c, &s, st,
+                           "SELECT \"secret\", \"created_at\", \"confirmed_at\", \"last_step\" "
+                           "FROM \"isms_totp\" WHERE \"user_id\" = ?",
+                           "i", user_id);
     if (e != ISMS_OK)
         return e;
     *out = NULL;
@@ -87,9 +44,9 @@ isms_err store_totp_get(store_conn *c, int64_t user_id, arena *a, store_totp **o
     if (r == DB_ROW) {
         store_totp *x = arena_alloc(a, sizeof(*x));
         x->user_id = user_id;
-        x->secret = col_text(c, s, 0, a);
-        x->created_at = col_text(c, s, 1, a);
-        x->confirmed_at = col_text(c, s, 2, a);
+        x->secret = conn_column_text(c, s, 0, a);
+        x->created_at = conn_column_text(c, s, 1, a);
+        x->confirmed_at = conn_column_text(c, s, 2, a);
         x->last_step = DRV(c)->column_int(s, 3);
         *out = x;
     }
@@ -103,10 +60,10 @@ isms_err store_totp_enrolled(store_conn *c, int64_t user_id, bool *out, isms_sta
 {
     db_stmt *s;
     *out = false;
-    isms_err e = prep(c, &s, st,
-                      "SELECT count(*) FROM \"isms_totp\" WHERE \"user_id\" = ? AND "
-                      "\"confirmed_at\" IS NOT NULL",
-                      "i", user_id);
+    isms_err e = conn_prepare_bound(c, &s, st,
+                                    "SELECT count(*) FROM \"isms_totp\" WHERE \"user_id\" = ? AND "
+                                    "\"confirmed_at\" IS NOT NULL",
+                                    "i", user_id);
     if (e != ISMS_OK)
         return e;
     db_step r = DRV(c)->step(s, st);
@@ -119,12 +76,13 @@ isms_err store_totp_enrolled(store_conn *c, int64_t user_id, bool *out, isms_sta
 isms_err store_totp_delete(store_txn *t, int64_t user_id, isms_status *st)
 {
     db_stmt *s;
-    isms_err e = prep(t->conn, &s, st, "DELETE FROM \"isms_recovery_code\" WHERE \"user_id\" = ?",
-                      "i", user_id);
+    isms_err e = conn_prepare_bound(
+        t->conn, &s, st, "DELETE FROM \"isms_recovery_code\" WHERE \"user_id\" = ?", "i", user_id);
     if (e == ISMS_OK)
         e = run(t->conn, s, NULL, st);
     if (e == ISMS_OK)
-        e = prep(t->conn, &s, st, "DELETE FROM \"isms_totp\" WHERE \"user_id\" = ?", "i", user_id);
+        e = conn_prepare_bound(t->conn, &s, st, "DELETE FROM \"isms_totp\" WHERE \"user_id\" = ?",
+                               "i", user_id);
     return e == ISMS_OK ? run(t->conn, s, NULL, st) : e;
 }
 
@@ -133,10 +91,11 @@ isms_err store_totp_begin(store_txn *t, int64_t user_id, const char *secret, ism
     db_stmt *s;
     isms_err e = store_totp_delete(t, user_id, st);
     if (e == ISMS_OK)
-        e = prep(t->conn, &s, st,
-                 "INSERT INTO \"isms_totp\" (\"user_id\", \"secret\", \"created_at\", "
-                 "\"confirmed_at\", \"last_step\") VALUES (?, ?, ?, NULL, 0)",
-                 "iss", user_id, secret, now_of(t));
+        e = conn_prepare_bound(
+            t->conn, &s, st,
+            "INSERT INTO \"isms_totp\" (\"user_id\", \"secret\", \"created_at\", "
+            "\"confirmed_at\", \"last_step\") VALUES (?, ?, ?, NULL, 0)",
+            "iss", user_id, secret, now_of(t));
     return e == ISMS_OK ? run(t->conn, s, NULL, st) : e;
 }
 
@@ -144,10 +103,11 @@ isms_err store_totp_confirm(store_txn *t, int64_t user_id, int64_t step, isms_st
 {
     db_stmt *s;
     int64_t changed = 0;
-    isms_err e = prep(t->conn, &s, st,
-                      "UPDATE \"isms_totp\" SET \"confirmed_at\" = ?, \"last_step\" = ? "
-                      "WHERE \"user_id\" = ? AND \"confirmed_at\" IS NULL",
-                      "sii", now_of(t), step, user_id);
+    isms_err e =
+        conn_prepare_bound(t->conn, &s, st,
+                           "UPDATE \"isms_totp\" SET \"confirmed_at\" = ?, \"last_step\" = ? "
+                           "WHERE \"user_id\" = ? AND \"confirmed_at\" IS NULL",
+                           "sii", now_of(t), step, user_id);
     if (e == ISMS_OK)
         e = run(t->conn, s, &changed, st);
     if (e == ISMS_OK && changed == 0)
@@ -160,10 +120,11 @@ isms_err store_totp_take_step(store_txn *t, int64_t user_id, int64_t step, bool 
 {
     db_stmt *s;
     int64_t changed = 0;
-    isms_err e = prep(t->conn, &s, st,
-                      "UPDATE \"isms_totp\" SET \"last_step\" = ? WHERE \"user_id\" = ? AND "
-                      "\"last_step\" < ?",
-                      "iii", step, user_id, step);
+    isms_err e =
+        conn_prepare_bound(t->conn, &s, st,
+                           "UPDATE \"isms_totp\" SET \"last_step\" = ? WHERE \"user_id\" = ? AND "
+                           "\"last_step\" < ?",
+                           "iii", step, user_id, step);
     if (e == ISMS_OK)
         e = run(t->conn, s, &changed, st);
     *taken = e == ISMS_OK && changed == 1;
@@ -176,15 +137,16 @@ isms_err store_recovery_replace(store_txn *t, int64_t user_id, const char *const
                                 isms_status *st)
 {
     db_stmt *s;
-    isms_err e = prep(t->conn, &s, st, "DELETE FROM \"isms_recovery_code\" WHERE \"user_id\" = ?",
-                      "i", user_id);
+    isms_err e = conn_prepare_bound(
+        t->conn, &s, st, "DELETE FROM \"isms_recovery_code\" WHERE \"user_id\" = ?", "i", user_id);
     if (e == ISMS_OK)
         e = run(t->conn, s, NULL, st);
     for (size_t i = 0; e == ISMS_OK && i < n; i++) {
-        e = prep(t->conn, &s, st,
-                 "INSERT INTO \"isms_recovery_code\" (\"user_id\", \"code_hash\", \"used_at\") "
-                 "VALUES (?, ?, NULL)",
-                 "is", user_id, hashes[i]);
+        e = conn_prepare_bound(
+            t->conn, &s, st,
+            "INSERT INTO \"isms_recovery_code\" (\"user_id\", \"code_hash\", \"used_at\") "
+            "VALUES (?, ?, NULL)",
+            "is", user_id, hashes[i]);
         if (e == ISMS_OK)
             e = run(t->conn, s, NULL, st);
     }
@@ -196,10 +158,11 @@ isms_err store_recovery_use(store_txn *t, int64_t user_id, const char *hash, boo
 {
     db_stmt *s;
     int64_t changed = 0;
-    isms_err e = prep(t->conn, &s, st,
-                      "UPDATE \"isms_recovery_code\" SET \"used_at\" = ? WHERE \"user_id\" = ? AND "
-                      "\"code_hash\" = ? AND \"used_at\" IS NULL",
-                      "sis", now_of(t), user_id, hash);
+    isms_err e = conn_prepare_bound(
+        t->conn, &s, st,
+        "UPDATE \"isms_recovery_code\" SET \"used_at\" = ? WHERE \"user_id\" = ? AND "
+        "\"code_hash\" = ? AND \"used_at\" IS NULL",
+        "sis", now_of(t), user_id, hash);
     if (e == ISMS_OK)
         e = run(t->conn, s, &changed, st);
     *used = e == ISMS_OK && changed == 1;
@@ -210,10 +173,11 @@ isms_err store_recovery_left(store_conn *c, int64_t user_id, int64_t *out, isms_
 {
     db_stmt *s;
     *out = 0;
-    isms_err e = prep(c, &s, st,
-                      "SELECT count(*) FROM \"isms_recovery_code\" WHERE \"user_id\" = ? AND "
-                      "\"used_at\" IS NULL",
-                      "i", user_id);
+    isms_err e =
+        conn_prepare_bound(c, &s, st,
+                           "SELECT count(*) FROM \"isms_recovery_code\" WHERE \"user_id\" = ? AND "
+                           "\"used_at\" IS NULL",
+                           "i", user_id);
     if (e != ISMS_OK)
         return e;
     db_step r = DRV(c)->step(s, st);
@@ -228,10 +192,11 @@ isms_err store_recovery_left(store_conn *c, int64_t user_id, int64_t *out, isms_
 isms_err store_pending_insert(store_txn *t, const store_pending *p, isms_status *st)
 {
     db_stmt *s;
-    isms_err e = prep(t->conn, &s, st,
-                      "INSERT INTO \"isms_login_pending\" (\"token_hash\", \"user_id\", "
-                      "\"created_at\", \"attempts\", \"next\", \"client\") VALUES (?, ?, ?, 0, ?, ?)",
-                      "sisss", p->token_hash, p->user_id, now_of(t), p->next, p->client);
+    isms_err e = conn_prepare_bound(
+        t->conn, &s, st,
+        "INSERT INTO \"isms_login_pending\" (\"token_hash\", \"user_id\", "
+        "\"created_at\", \"attempts\", \"next\", \"client\") VALUES (?, ?, ?, 0, ?, ?)",
+        "sisss", p->token_hash, p->user_id, now_of(t), p->next, p->client);
     return e == ISMS_OK ? run(t->conn, s, NULL, st) : e;
 }
 
@@ -239,10 +204,11 @@ isms_err store_pending_get(store_conn *c, const char *token_hash, arena *a, stor
                            isms_status *st)
 {
     db_stmt *s;
-    isms_err e = prep(c, &s, st,
-                      "SELECT \"user_id\", \"created_at\", \"attempts\", \"next\", \"client\" "
-                      "FROM \"isms_login_pending\" WHERE \"token_hash\" = ?",
-                      "s", token_hash);
+    isms_err e =
+        conn_prepare_bound(c, &s, st,
+                           "SELECT \"user_id\", \"created_at\", \"attempts\", \"next\", \"client\" "
+                           "FROM \"isms_login_pending\" WHERE \"token_hash\" = ?",
+                           "s", token_hash);
     if (e != ISMS_OK)
         return e;
     *out = NULL;
@@ -251,10 +217,10 @@ isms_err store_pending_get(store_conn *c, const char *token_hash, arena *a, stor
         store_pending *x = arena_alloc(a, sizeof(*x));
         x->token_hash = arena_strdup(a, token_hash);
         x->user_id = DRV(c)->column_int(s, 0);
-        x->created_at = col_text(c, s, 1, a);
+        x->created_at = conn_column_text(c, s, 1, a);
         x->attempts = DRV(c)->column_int(s, 2);
-        x->next = col_text(c, s, 3, a);
-        x->client = col_text(c, s, 4, a);
+        x->next = conn_column_text(c, s, 3, a);
+        x->client = conn_column_text(c, s, 4, a);
         *out = x;
     }
     DRV(c)->reset(s);
@@ -266,26 +232,29 @@ isms_err store_pending_get(store_conn *c, const char *token_hash, arena *a, stor
 isms_err store_pending_attempt(store_txn *t, const char *token_hash, isms_status *st)
 {
     db_stmt *s;
-    isms_err e = prep(t->conn, &s, st,
-                      "UPDATE \"isms_login_pending\" SET \"attempts\" = \"attempts\" + 1 "
-                      "WHERE \"token_hash\" = ?",
-                      "s", token_hash);
+    isms_err e =
+        conn_prepare_bound(t->conn, &s, st,
+                           "UPDATE \"isms_login_pending\" SET \"attempts\" = \"attempts\" + 1 "
+                           "WHERE \"token_hash\" = ?",
+                           "s", token_hash);
     return e == ISMS_OK ? run(t->conn, s, NULL, st) : e;
 }
 
 isms_err store_pending_delete(store_txn *t, const char *token_hash, isms_status *st)
 {
     db_stmt *s;
-    isms_err e = prep(t->conn, &s, st, "DELETE FROM \"isms_login_pending\" WHERE \"token_hash\" = ?",
-                      "s", token_hash);
+    isms_err e = conn_prepare_bound(t->conn, &s, st,
+                                    "DELETE FROM \"isms_login_pending\" WHERE \"token_hash\" = ?",
+                                    "s", token_hash);
     return e == ISMS_OK ? run(t->conn, s, NULL, st) : e;
 }
 
 isms_err store_pending_purge(store_txn *t, const char *before, isms_status *st)
 {
     db_stmt *s;
-    isms_err e = prep(t->conn, &s, st, "DELETE FROM \"isms_login_pending\" WHERE \"created_at\" < ?",
-                      "s", before);
+    isms_err e = conn_prepare_bound(t->conn, &s, st,
+                                    "DELETE FROM \"isms_login_pending\" WHERE \"created_at\" < ?",
+                                    "s", before);
     return e == ISMS_OK ? run(t->conn, s, NULL, st) : e;
 }
 
@@ -296,14 +265,14 @@ isms_err store_signing_get(store_conn *c, const char *session_hash, arena *a, co
 {
     db_stmt *s;
     *at = NULL;
-    isms_err e = prep(c, &s, st,
-                      "SELECT \"signed_at\" FROM \"isms_session_signing\" WHERE \"token_hash\" = ?",
-                      "s", session_hash);
+    isms_err e = conn_prepare_bound(
+        c, &s, st, "SELECT \"signed_at\" FROM \"isms_session_signing\" WHERE \"token_hash\" = ?",
+        "s", session_hash);
     if (e != ISMS_OK)
         return e;
     db_step r = DRV(c)->step(s, st);
     if (r == DB_ROW)
-        *at = col_text(c, s, 0, a);
+        *at = conn_column_text(c, s, 0, a);
     DRV(c)->reset(s);
     return r == DB_ERROR ? st->code : ISMS_OK;
 }
@@ -311,24 +280,26 @@ isms_err store_signing_get(store_conn *c, const char *session_hash, arena *a, co
 isms_err store_signing_set(store_txn *t, const char *session_hash, const char *at, isms_status *st)
 {
     db_stmt *s;
-    isms_err e = prep(t->conn, &s, st,
-                      "DELETE FROM \"isms_session_signing\" WHERE \"token_hash\" = ?", "s",
-                      session_hash);
+    isms_err e = conn_prepare_bound(t->conn, &s, st,
+                                    "DELETE FROM \"isms_session_signing\" WHERE \"token_hash\" = ?",
+                                    "s", session_hash);
     if (e == ISMS_OK)
         e = run(t->conn, s, NULL, st);
     if (e == ISMS_OK)
-        e = prep(t->conn, &s, st,
-                 "INSERT INTO \"isms_session_signing\" (\"token_hash\", \"signed_at\") "
-                 "VALUES (?, ?)",
-                 "ss", session_hash, at);
+        e = conn_prepare_bound(
+            t->conn, &s, st,
+            "INSERT INTO \"isms_session_signing\" (\"token_hash\", \"signed_at\") "
+            "VALUES (?, ?)",
+            "ss", session_hash, at);
     return e == ISMS_OK ? run(t->conn, s, NULL, st) : e;
 }
 
 isms_err store_signing_purge(store_txn *t, const char *before, isms_status *st)
 {
     db_stmt *s;
-    isms_err e = prep(t->conn, &s, st,
-                      "DELETE FROM \"isms_session_signing\" WHERE \"signed_at\" < ?", "s", before);
+    isms_err e = conn_prepare_bound(t->conn, &s, st,
+                                    "DELETE FROM \"isms_session_signing\" WHERE \"signed_at\" < ?",
+                                    "s", before);
     return e == ISMS_OK ? run(t->conn, s, NULL, st) : e;
 }
 
@@ -337,10 +308,11 @@ isms_err store_signing_failures(store_conn *c, int64_t user_id, const char *sinc
 {
     db_stmt *s;
     *out = 0;
-    isms_err e = prep(c, &s, st,
-                      "SELECT count(*) FROM \"isms_auth_event\" WHERE \"user_id\" = ? AND "
-                      "\"event\" = 'signing_failed' AND \"at\" >= ?",
-                      "is", user_id, since);
+    isms_err e =
+        conn_prepare_bound(c, &s, st,
+                           "SELECT count(*) FROM \"isms_auth_event\" WHERE \"user_id\" = ? AND "
+                           "\"event\" = 'signing_failed' AND \"at\" >= ?",
+                           "is", user_id, since);
     if (e != ISMS_OK)
         return e;
     db_step r = DRV(c)->step(s, st);
