@@ -26,145 +26,33 @@
 #include <strings.h>
 #include <time.h>
 
+#include "../support/http.h"
 #include "../support/server.h"
 #include "core/totp.h"
 
 static test_server SRV;
 
-typedef struct resp {
-    long status;
-    char *body;
-    size_t len;
-    char cookies[4][256]; /* every Set-Cookie */
-    size_t ncookies;
-    char location[1024];
-    char retry_after[32];
-} resp;
+static http_client CLIENT; /* a new connection per request */
 
-static size_t on_body(char *data, size_t size, size_t n, void *ud)
-{
-    resp *r = ud;
-    size_t add = size * n;
-    char *bigger = realloc(r->body, r->len + add + 1);
-    if (!bigger)
-        abort();
-    r->body = bigger;
-    memcpy(r->body + r->len, data, add);
-    r->len += add;
-    r->body[r->len] = '\0';
-    return add;
-}
-
-static void header_value(const char *data, size_t len, char *out, size_t size)
-{
-    const char *v = (const char *)memchr(data, ':', len) + 1;
-    while (*v == ' ')
-        v++;
-    size_t n = (size_t)(data + len - v);
-    while (n && (v[n - 1] == '\r' || v[n - 1] == '\n'))
-        n--;
-    snprintf(out, size, "%.*s", (int)n, v);
-}
-
-static size_t on_header(char *data, size_t size, size_t n, void *ud)
-{
-    resp *r = ud;
-    size_t len = size * n;
-    if (len > 11 && strncasecmp(data, "Set-Cookie:", 11) == 0 && r->ncookies < 4)
-        header_value(data, len, r->cookies[r->ncookies++], sizeof(r->cookies[0]));
-    else if (len > 9 && strncasecmp(data, "Location:", 9) == 0)
-        header_value(data, len, r->location, sizeof(r->location));
-    else if (len > 12 && strncasecmp(data, "Retry-After:", 12) == 0)
-        header_value(data, len, r->retry_after, sizeof(r->retry_after));
-    return len;
-}
-
-static void resp_free(resp *r)
-{
-    free(r->body);
-    memset(r, 0, sizeof(*r));
-}
-
-/* The value "name=..." of a Set-Cookie of r for cookie name, or "". */
-static const char *set_cookie(const resp *r, const char *name)
-{
-    for (size_t i = 0; i < r->ncookies; i++)
-        if (strncmp(r->cookies[i], name, strlen(name)) == 0 && r->cookies[i][strlen(name)] == '=')
-            return r->cookies[i];
-    return "";
-}
-
-typedef struct who {
-    char cookie[160]; /* "isms_session=..." or "isms_login=..." */
-    char csrf[64];
-    char token[64];
-} who;
+typedef http_session who; /* nobody, a session ("isms_session=..." or "isms_login=...") or a token */
 
 static const who NOBODY = {0};
 
-/* One request; a form body when body is not NULL. */
+/* One request with w's cookie and token (never X-CSRF-Token: forms carry csrf); a form body
+ * when body is not NULL. */
 static void request(resp *r, const who *w, const char *method, const char *path, const char *body)
 {
-    memset(r, 0, sizeof(*r));
-    CURL *h = curl_easy_init();
-    assert_non_null(h);
-    char url[2048], line[512];
-    snprintf(url, sizeof(url), "%s%s", SRV.url, path);
-    curl_easy_setopt(h, CURLOPT_URL, url);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT, 60L);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, r);
-    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(h, CURLOPT_HEADERDATA, r);
-    struct curl_slist *hd = curl_slist_append(NULL, "Expect:");
-    if (body) {
-        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
-        curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
-        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(body));
-        hd = curl_slist_append(hd, "Content-Type: application/x-www-form-urlencoded");
-    }
-    snprintf(line, sizeof(line), "Origin: %s", SRV.url);
-    hd = curl_slist_append(hd, line);
-    if (w->cookie[0]) {
-        snprintf(line, sizeof(line), "Cookie: %s", w->cookie);
-        hd = curl_slist_append(hd, line);
-    }
-    if (w->token[0]) {
-        snprintf(line, sizeof(line), "Authorization: Bearer %s", w->token);
-        hd = curl_slist_append(hd, line);
-    }
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hd);
-    CURLcode rc = curl_easy_perform(h);
-    if (rc != CURLE_OK) {
-        print_error("%s %s: %s\n", method, path, curl_easy_strerror(rc));
-        fail();
-    }
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r->status);
-    if (!r->body)
-        on_body("", 0, 0, r);
-    curl_slist_free_all(hd);
-    curl_easy_cleanup(h);
+    http_headers h = {0};
+    http_header(&h, "Expect:");
+    if (body)
+        http_header(&h, "Content-Type: " HTTP_FORM_TYPE);
+    http_header(&h, "Origin: %s", SRV.url);
+    http_credentials(&h, w);
+    http_send(r, &CLIENT, method, path, body, body ? strlen(body) : 0, h.line);
 }
 
-#define CHECK_STATUS(r, want) check_status((r), (want), __LINE__)
-static void check_status(const resp *r, long want, int line)
-{
-    if (r->status != want) {
-        print_error("line %d: HTTP status %ld, expected %ld; body: %.1500s\n", line, r->status,
-                    want, r->body ? r->body : "");
-        _fail(__FILE__, line);
-    }
-}
-
-#define HAS(text, needle) has((text), (needle), __LINE__)
-static void has(const char *text, const char *needle, int line)
-{
-    if (!text || !strstr(text, needle)) {
-        print_error("line %d: lacks '%s' in: %.1500s\n", line, needle, text ? text : "");
-        _fail(__FILE__, line);
-    }
-}
+#define CHECK_STATUS(r, want) HTTP_STATUS((r), (want))
+#define HAS(text, needle) TEXT_HAS((text), (needle))
 
 /* --- the server, the database, the CLI --------------------------------------------------- */
 
@@ -172,6 +60,7 @@ static void start(const char *const *extra)
 {
     memset(&SRV, 0, sizeof(SRV));
     assert_true(server_start(&SRV, extra));
+    CLIENT.base = SRV.url;
 }
 
 static void stop(void)
@@ -258,31 +147,13 @@ static void cli_enrol(const char *name, char secret[TOTP_SECRET_TEXT + 1],
 /* POST /login with name and password; the pending login's cookie into w. */
 static long password_step(who *w, const char *name, const char *password, resp *r)
 {
-    char body[256];
-    size_t n = (size_t)snprintf(body, sizeof(body), "name=%s&password=", name);
-    for (const char *p = password; *p && n + 1 < sizeof(body); p++)
-        body[n++] = *p == ' ' ? '+' : *p;
-    body[n] = '\0';
-    memset(w, 0, sizeof(*w));
-    request(r, &NOBODY, "POST", "/login", body);
-    const char *c = set_cookie(r, "isms_login");
-    if (!c[0])
-        c = set_cookie(r, "isms_session");
-    snprintf(w->cookie, sizeof(w->cookie), "%.*s", (int)strcspn(c, ";"), c);
-    return r->status;
+    return http_login(r, &CLIENT, w, name, password);
 }
 
 /* The session's CSRF token from its account page. */
 static void read_csrf(who *w)
 {
-    resp r;
-    request(&r, w, "GET", "/account", NULL);
-    CHECK_STATUS(&r, 200);
-    const char *v = strstr(r.body, "name=\"csrf\" value=\"");
-    assert_non_null(v);
-    v += strlen("name=\"csrf\" value=\"");
-    snprintf(w->csrf, sizeof(w->csrf), "%.*s", (int)strcspn(v, "\""), v);
-    resp_free(&r);
+    assert_true(http_read_csrf(&CLIENT, w, "/account"));
 }
 
 /* The code step: POST /login/code; the session cookie replaces the pending one on success. */
@@ -294,7 +165,7 @@ static long code_step(who *w, const char *code, resp *r)
         if (*p == ' ')
             *p = '+';
     request(r, w, "POST", "/login/code", body);
-    const char *c = set_cookie(r, "isms_session");
+    const char *c = http_set_cookie(r, "isms_session");
     if (r->status == 303 && c[0])
         snprintf(w->cookie, sizeof(w->cookie), "%.*s", (int)strcspn(c, ";"), c);
     return r->status;
@@ -332,8 +203,8 @@ static void test_login_second_step(void **state)
     request(&r, &NOBODY, "POST", "/login", body);
     CHECK_STATUS(&r, 303);
     assert_string_equal(r.location, "/login/code");
-    assert_string_equal(set_cookie(&r, "isms_session"), "");
-    const char *pending = set_cookie(&r, "isms_login");
+    assert_string_equal(http_set_cookie(&r, "isms_session"), "");
+    const char *pending = http_set_cookie(&r, "isms_login");
     HAS(pending, "; Path=/login");
     HAS(pending, "; HttpOnly");
     HAS(pending, "; SameSite=Lax");
@@ -364,8 +235,8 @@ static void test_login_second_step(void **state)
     /* The right one: the session, back to the page asked for, the pending cookie cleared. */
     CHECK_STATUS((code_step(&w, code, &r), &r), 303);
     assert_string_equal(r.location, "/context-issues");
-    HAS(set_cookie(&r, "isms_session"), "; HttpOnly");
-    HAS(set_cookie(&r, "isms_login"), "Max-Age=0");
+    HAS(http_set_cookie(&r, "isms_session"), "; HttpOnly");
+    HAS(http_set_cookie(&r, "isms_login"), "Max-Age=0");
     resp_free(&r);
     request(&r, &w, "GET", "/context-issues", NULL);
     CHECK_STATUS(&r, 200);
