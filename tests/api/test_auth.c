@@ -28,6 +28,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../support/http.h"
 #include "../support/server.h"
 #include "http/router.h"
 
@@ -35,163 +36,39 @@ static test_server SRV;
 
 /* --- HTTP ------------------------------------------------------------------------ */
 
-typedef struct resp {
-    long status;
-    char *body;
-    size_t len;
-    char set_cookie[256];
-    char location[1024];
-    char www_authenticate[128];
-    char retry_after[32];
-    char content_type[128];
-    char cache_control[64];
-} resp;
+static http_client CLIENT; /* a new connection per request */
 
-static size_t on_body(char *data, size_t size, size_t n, void *ud)
-{
-    resp *r = ud;
-    size_t add = size * n;
-    char *bigger = realloc(r->body, r->len + add + 1);
-    if (!bigger)
-        abort();
-    r->body = bigger;
-    memcpy(r->body + r->len, data, add);
-    r->len += add;
-    r->body[r->len] = '\0';
-    return add;
-}
-
-static size_t on_header(char *data, size_t size, size_t n, void *ud)
-{
-    resp *r = ud;
-    size_t len = size * n;
-    static const struct {
-        const char *name;
-        size_t offset, size;
-    } wanted[] = {
-        {"Set-Cookie", offsetof(resp, set_cookie), sizeof(((resp *)0)->set_cookie)},
-        {"Location", offsetof(resp, location), sizeof(((resp *)0)->location)},
-        {"WWW-Authenticate", offsetof(resp, www_authenticate),
-         sizeof(((resp *)0)->www_authenticate)},
-        {"Retry-After", offsetof(resp, retry_after), sizeof(((resp *)0)->retry_after)},
-        {"Content-Type", offsetof(resp, content_type), sizeof(((resp *)0)->content_type)},
-        {"Cache-Control", offsetof(resp, cache_control), sizeof(((resp *)0)->cache_control)},
-    };
-    const char *colon = memchr(data, ':', len);
-    if (!colon)
-        return len;
-    size_t nlen = (size_t)(colon - data);
-    const char *v = colon + 1;
-    while (v < data + len && *v == ' ')
-        v++;
-    size_t vlen = (size_t)(data + len - v);
-    while (vlen && (v[vlen - 1] == '\r' || v[vlen - 1] == '\n'))
-        vlen--;
-    for (size_t i = 0; i < sizeof(wanted) / sizeof(wanted[0]); i++)
-        if (strlen(wanted[i].name) == nlen && strncasecmp(wanted[i].name, data, nlen) == 0) {
-            size_t take = vlen < wanted[i].size - 1 ? vlen : wanted[i].size - 1;
-            memcpy((char *)r + wanted[i].offset, v, take);
-            ((char *)r + wanted[i].offset)[take] = '\0';
-        }
-    return len;
-}
-
-static void resp_free(resp *r)
-{
-    free(r->body);
-    memset(r, 0, sizeof(*r));
-}
-
-/* Who sends a request: nobody, a session (cookie and CSRF token) or a bearer token. */
-typedef struct who {
-    char cookie[128]; /* "isms_session=..." or "" */
-    char csrf[64];    /* the session's CSRF token, sent as X-CSRF-Token when csrf_header */
-    char token[64];   /* an API token, or "" */
-    bool csrf_header;
-} who;
+/* Who sends a request: nobody, a session (cookie and CSRF token, sent as X-CSRF-Token
+ * when csrf_header) or a bearer token. */
+typedef http_session who;
 
 static const who NOBODY = {0};
 
 /*
- * One request; body NULL sends none; content_type for the body ("form" is
- * the form type); extra: one more header line or NULL.
+ * One request; body NULL sends none (an empty one for a method other than GET);
+ * content_type for the body ("form" is the form type); extra: one more header line
+ * or NULL. Origin is our own unless extra names one.
  */
 static void request(resp *r, const who *w, const char *method, const char *path, const char *body,
                     const char *content_type, const char *extra)
 {
-    memset(r, 0, sizeof(*r));
-    CURL *h = curl_easy_init();
-    assert_non_null(h);
-    char url[2048], line[512];
-    snprintf(url, sizeof(url), "%s%s", SRV.url, path);
-    curl_easy_setopt(h, CURLOPT_URL, url);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT, 60L);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, r);
-    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(h, CURLOPT_HEADERDATA, r);
-    struct curl_slist *hd = curl_slist_append(NULL, "Expect:");
-    if (strcmp(method, "GET") != 0 || body) {
-        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
-        curl_easy_setopt(h, CURLOPT_POSTFIELDS, body ? body : "");
-        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)(body ? strlen(body) : 0));
-    }
-    if (content_type) {
-        snprintf(line, sizeof(line), "Content-Type: %s",
-                 strcmp(content_type, "form") == 0 ? "application/x-www-form-urlencoded"
-                                                   : content_type);
-        hd = curl_slist_append(hd, line);
-    }
-    if (!extra || strncasecmp(extra, "Origin:", 7) != 0) {
-        snprintf(line, sizeof(line), "Origin: %s", SRV.url);
-        hd = curl_slist_append(hd, line);
-    }
-    if (w->cookie[0]) {
-        snprintf(line, sizeof(line), "Cookie: %s", w->cookie);
-        hd = curl_slist_append(hd, line);
-    }
-    if (w->csrf_header && w->csrf[0]) {
-        snprintf(line, sizeof(line), "X-CSRF-Token: %s", w->csrf);
-        hd = curl_slist_append(hd, line);
-    }
-    if (w->token[0]) {
-        snprintf(line, sizeof(line), "Authorization: Bearer %s", w->token);
-        hd = curl_slist_append(hd, line);
-    }
+    http_headers h = {0};
+    http_header(&h, "Expect:");
+    if (content_type)
+        http_header(&h, "Content-Type: %s",
+                    strcmp(content_type, "form") == 0 ? HTTP_FORM_TYPE : content_type);
+    if (!extra || strncasecmp(extra, "Origin:", 7) != 0)
+        http_header(&h, "Origin: %s", SRV.url);
+    http_credentials(&h, w);
     if (extra)
-        hd = curl_slist_append(hd, extra);
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hd);
-    CURLcode rc = curl_easy_perform(h);
-    if (rc != CURLE_OK) {
-        print_error("%s %s: %s\n", method, path, curl_easy_strerror(rc));
-        fail();
-    }
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r->status);
-    if (!r->body)
-        on_body("", 0, 0, r);
-    curl_slist_free_all(hd);
-    curl_easy_cleanup(h);
+        http_header(&h, "%s", extra);
+    if (!body && strcmp(method, "GET") != 0)
+        body = "";
+    http_send(r, &CLIENT, method, path, body, body ? strlen(body) : 0, h.line);
 }
 
-#define CHECK_STATUS(r, want) check_status((r), (want), __FILE__, __LINE__)
-static void check_status(const resp *r, long want, const char *file, int line)
-{
-    if (r->status != want) {
-        print_error("%s:%d: HTTP status %ld, expected %ld; body: %.2000s\n", file, line, r->status,
-                    want, r->body ? r->body : "");
-        _fail(file, line);
-    }
-}
-
-#define HAS(text, needle) has((text), (needle), __FILE__, __LINE__)
-static void has(const char *text, const char *needle, const char *file, int line)
-{
-    if (!text || !strstr(text, needle)) {
-        print_error("%s:%d: lacks '%s' in: %.2000s\n", file, line, needle, text ? text : "");
-        _fail(file, line);
-    }
-}
+#define CHECK_STATUS(r, want) HTTP_STATUS((r), (want))
+#define HAS(text, needle) TEXT_HAS((text), (needle))
 
 /* --- the server, users, sessions ------------------------------------------------------ */
 
@@ -199,6 +76,7 @@ static void start(const char *const *extra)
 {
     memset(&SRV, 0, sizeof(SRV));
     assert_true(server_start(&SRV, extra));
+    CLIENT.base = SRV.url;
 }
 
 static void stop(void)
@@ -214,36 +92,16 @@ static void stop(void)
     server_cleanup(&SRV);
 }
 
-/* A form body "name=...&password=..." (spaces as +). */
-static void login_body(char *out, size_t size, const char *name, const char *password)
-{
-    size_t n = (size_t)snprintf(out, size, "name=%s&password=", name);
-    for (const char *p = password; *p && n + 1 < size; p++)
-        out[n++] = *p == ' ' ? '+' : *p;
-    out[n] = '\0';
-}
-
 /* Sign in: the session cookie and its CSRF token into w; the login's status. */
 static long sign_in(who *w, const char *name, const char *password)
 {
-    char body[256];
-    login_body(body, sizeof(body), name, password);
     resp r;
-    memset(w, 0, sizeof(*w));
-    request(&r, &NOBODY, "POST", "/login", body, "form", NULL);
-    long status = r.status;
-    if (status == 303) {
-        snprintf(w->cookie, sizeof(w->cookie), "%.*s", (int)strcspn(r.set_cookie, ";"),
-                 r.set_cookie);
-        resp_free(&r);
-        request(&r, w, "GET", "/account", NULL, NULL, NULL);
-        CHECK_STATUS(&r, 200);
-        const char *v = strstr(r.body, "name=\"csrf\" value=\"");
-        assert_non_null(v);
-        v += strlen("name=\"csrf\" value=\"");
-        snprintf(w->csrf, sizeof(w->csrf), "%.*s", (int)strcspn(v, "\""), v);
-    }
+    long status = http_login(&r, &CLIENT, w, name, password);
     resp_free(&r);
+    if (status == 303)
+        assert_true(http_read_csrf(&CLIENT, w, "/account"));
+    else
+        memset(w, 0, sizeof(*w));
     return status;
 }
 
@@ -254,14 +112,14 @@ static void add_user(const char *name, const char *roles)
 
 static void token_of(who *w, const char *as, const char *role)
 {
-    memset(w, 0, sizeof(*w));
+    http_bearer(w, "");
     assert_true(server_mint_token(&SRV, as, role, w->token, sizeof(w->token)));
 }
 
 static who admin_token(void)
 {
-    who w = {0};
-    snprintf(w.token, sizeof(w.token), "%s", SRV.token);
+    who w;
+    http_bearer(&w, SRV.token);
     return w;
 }
 
@@ -549,12 +407,12 @@ static void test_disable_and_password_change(void **state)
 /* Sign in with a wrong password; its status and how long it took. */
 static long timed_failure(const char *name, double *seconds)
 {
-    char body[128];
-    login_body(body, sizeof(body), name, "wrong password");
+    char *body = http_login_body(name, "wrong password");
     resp r;
     double t0 = server_now();
     request(&r, &NOBODY, "POST", "/login", body, "form", NULL);
     *seconds = server_now() - t0;
+    free(body);
     long status = r.status;
     if (status == 429)
         assert_string_equal(r.retry_after, "900");
