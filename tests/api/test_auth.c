@@ -67,9 +67,6 @@ static void request(resp *r, const who *w, const char *method, const char *path,
     http_send(r, &CLIENT, method, path, body, body ? strlen(body) : 0, h.line);
 }
 
-#define CHECK_STATUS(r, want) HTTP_STATUS((r), (want))
-#define HAS(text, needle) TEXT_HAS((text), (needle))
-
 /* --- the server, users, sessions ------------------------------------------------------ */
 
 static void start(const char *const *extra)
@@ -181,9 +178,9 @@ static void test_login_logout(void **state)
     assert_string_equal(r.location, "/");
     assert_int_equal(strncmp(r.set_cookie, "isms_session=", 13), 0);
     assert_int_equal(strcspn(r.set_cookie + 13, ";"), 43);
-    HAS(r.set_cookie, "; Path=/");
-    HAS(r.set_cookie, "; HttpOnly");
-    HAS(r.set_cookie, "; SameSite=Lax");
+    TEXT_HAS(r.set_cookie, "; Path=/");
+    TEXT_HAS(r.set_cookie, "; HttpOnly");
+    TEXT_HAS(r.set_cookie, "; SameSite=Lax");
     assert_null(strstr(r.set_cookie, "Secure"));
     /* Only the token's SHA-256 is kept. */
     char sql[256];
@@ -195,8 +192,8 @@ static void test_login_logout(void **state)
     /* Pages with the session: the user's name, no-store. */
     request(&r, &w, "GET", "/", NULL, NULL, NULL);
     CHECK_STATUS(&r, 200);
-    HAS(r.body, ">admin</a>");
-    HAS(r.body, "Sign out");
+    TEXT_HAS(r.body, ">admin</a>");
+    TEXT_HAS(r.body, "Sign out");
     assert_string_equal(r.cache_control, "no-store");
     resp_free(&r);
     /* Back to the page asked for, never to another site. */
@@ -222,8 +219,8 @@ static void test_login_logout(void **state)
     resp_free(&r);
     request(&r, &NOBODY, "GET", "/login?next=%2Fcontext-issues", NULL, NULL, NULL);
     CHECK_STATUS(&r, 200);
-    HAS(r.body, "name=\"next\" value=\"/context-issues\"");
-    HAS(r.body, "autocomplete=\"current-password\"");
+    TEXT_HAS(r.body, "name=\"next\" value=\"/context-issues\"");
+    TEXT_HAS(r.body, "autocomplete=\"current-password\"");
     resp_free(&r);
     /* A login from another site is refused before anything is checked. */
     request(&r, &NOBODY, "POST", "/login", "name=admin&password=admin+password+1234", "form",
@@ -236,8 +233,8 @@ static void test_login_logout(void **state)
     request(&r, &w, "POST", "/logout", body, "form", NULL);
     CHECK_STATUS(&r, 303);
     assert_string_equal(r.location, "/login?out=1");
-    HAS(r.set_cookie, "isms_session=;");
-    HAS(r.set_cookie, "Max-Age=0");
+    TEXT_HAS(r.set_cookie, "isms_session=;");
+    TEXT_HAS(r.set_cookie, "Max-Age=0");
     resp_free(&r);
     request(&r, &w, "GET", "/", NULL, NULL, NULL);
     CHECK_STATUS(&r, 303);
@@ -251,7 +248,7 @@ static void test_login_logout(void **state)
     start((const char *const[]){"--behind-tls", NULL});
     request(&r, &NOBODY, "POST", "/login", "name=admin&password=admin+password+1234", "form", NULL);
     CHECK_STATUS(&r, 303);
-    HAS(r.set_cookie, "; Secure");
+    TEXT_HAS(r.set_cookie, "; Secure");
     resp_free(&r);
     stop();
 }
@@ -265,8 +262,8 @@ static void test_wrong_password_unknown_user(void **state)
     request(&b, &NOBODY, "POST", "/login", "name=nobody&password=wrong+password", "form", NULL);
     CHECK_STATUS(&a, 401);
     CHECK_STATUS(&b, 401);
-    HAS(a.body, "The name or the password is wrong.");
-    HAS(b.body, "The name or the password is wrong.");
+    TEXT_HAS(a.body, "The name or the password is wrong.");
+    TEXT_HAS(b.body, "The name or the password is wrong.");
     assert_null(a.set_cookie[0] ? a.set_cookie : NULL);
     /* The same page but for the name typed back into the form. */
     assert_int_equal(a.len - strlen("admin"), b.len - strlen("nobody"));
@@ -278,7 +275,7 @@ static void test_wrong_password_unknown_user(void **state)
     /* The API without credentials, or with bad ones: 401 and a Bearer challenge. */
     request(&a, &NOBODY, "GET", "/api/v1/context-issues", NULL, NULL, NULL);
     CHECK_STATUS(&a, 401);
-    HAS(a.content_type, "application/problem+json");
+    TEXT_HAS(a.content_type, "application/problem+json");
     assert_string_equal(a.www_authenticate, "Bearer realm=\"isms\"");
     resp_free(&a);
     who bad = {0};
@@ -286,7 +283,7 @@ static void test_wrong_password_unknown_user(void **state)
              "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
     request(&a, &bad, "GET", "/api/v1/context-issues", NULL, NULL, NULL);
     CHECK_STATUS(&a, 401);
-    HAS(a.www_authenticate, "error=\"invalid_token\"");
+    TEXT_HAS(a.www_authenticate, "error=\"invalid_token\"");
     resp_free(&a);
     request(&a, &NOBODY, "GET", "/api/v1/context-issues", NULL, NULL, "Authorization: Basic eDp5");
     CHECK_STATUS(&a, 401);
@@ -315,7 +312,7 @@ static void test_session_timeouts(void **state)
     server_sleep_ms(2500);
     request(&r, &w, "GET", "/", NULL, NULL, NULL);
     CHECK_STATUS(&r, 303);
-    HAS(r.location, "expired=1");
+    TEXT_HAS(r.location, "expired=1");
     resp_free(&r);
     /* Absolute: used every 0.8 s, it still ends 4 s after the login. */
     assert_int_equal(sign_in(&w, "admin", SRV.password), 303);
@@ -375,13 +372,13 @@ static void test_disable_and_password_change(void **state)
              s1.csrf);
     request(&r, &s1, "POST", "/account/password", body, "form", NULL);
     CHECK_STATUS(&r, 422);
-    HAS(r.body, "is not your password");
+    TEXT_HAS(r.body, "is not your password");
     resp_free(&r);
     snprintf(body, sizeof(body), "csrf=%s&current=user+password+1&password=short&repeat=short",
              s1.csrf);
     request(&r, &s1, "POST", "/account/password", body, "form", NULL);
     CHECK_STATUS(&r, 422);
-    HAS(r.body, "shorter than 10 characters");
+    TEXT_HAS(r.body, "shorter than 10 characters");
     resp_free(&r);
     snprintf(body, sizeof(body),
              "csrf=%s&current=user+password+1&password=a+new+password&"
@@ -475,16 +472,16 @@ static void test_tokens(void **state)
     resp_free(&r);
     request(&r, &read_only, "POST", "/api/v1/context-issues", ISSUE, "application/json", NULL);
     CHECK_STATUS(&r, 403);
-    HAS(r.body, "manager or contributor");
+    TEXT_HAS(r.body, "manager or contributor");
     resp_free(&r);
     request(&r, &vera, "POST", "/api/v1/context-issues", ISSUE, "application/json", NULL);
     CHECK_STATUS(&r, 403);
-    HAS(r.body, "vera");
+    TEXT_HAS(r.body, "vera");
     resp_free(&r);
     assert_int_equal(issues(), 0);
     request(&r, &admin, "POST", "/api/v1/context-issues", ISSUE, "application/json", NULL);
     CHECK_STATUS(&r, 201);
-    HAS(r.body, "\"created_by\":\"admin\"");
+    TEXT_HAS(r.body, "\"created_by\":\"admin\"");
     resp_free(&r);
     /* Last use is kept; only hashes are stored. */
     assert_int_equal(db_int("SELECT count(*) FROM isms_api_token WHERE last_used_at IS NULL"), 0);
@@ -521,13 +518,13 @@ static void test_tokens(void **state)
     resp_free(&r);
     request(&r, &s, "GET", "/account", NULL, NULL, NULL);
     CHECK_STATUS(&r, 200);
-    HAS(r.body, "from the web");
+    TEXT_HAS(r.body, "from the web");
     assert_null(strstr(r.body, web.token)); /* never shown again */
     resp_free(&r);
     snprintf(body, sizeof(body), "csrf=%s&role=admin&expires=2000-01-01", s.csrf);
     request(&r, &s, "POST", "/account/tokens", body, "form", NULL);
     CHECK_STATUS(&r, 422);
-    HAS(r.body, "must be in the future");
+    TEXT_HAS(r.body, "must be in the future");
     resp_free(&r);
     /* Revoked from the web. */
     snprintf(body, sizeof(body), "csrf=%s", s.csrf);
@@ -556,7 +553,7 @@ static void test_csrf(void **state)
     /* A form without the token, or with another, is refused and writes nothing. */
     request(&r, &s, "POST", "/context-issues", form, "form", NULL);
     CHECK_STATUS(&r, 403);
-    HAS(r.body, "Form expired");
+    TEXT_HAS(r.body, "Form expired");
     resp_free(&r);
     snprintf(body, sizeof(body), "%s&csrf=%s", form, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
     request(&r, &s, "POST", "/context-issues", body, "form", NULL);
@@ -576,7 +573,7 @@ static void test_csrf(void **state)
     /* The JSON API with a session cookie needs X-CSRF-Token. */
     request(&r, &s, "POST", "/api/v1/context-issues", ISSUE, "application/json", NULL);
     CHECK_STATUS(&r, 403);
-    HAS(r.body, "urn:isms:problem:csrf");
+    TEXT_HAS(r.body, "urn:isms:problem:csrf");
     resp_free(&r);
     s.csrf_header = true;
     request(&r, &s, "POST", "/api/v1/context-issues", ISSUE, "application/json", NULL);
@@ -622,7 +619,7 @@ static void expect(const who *w, const char *method, const char *path, const cha
     request(&r, w, method, path, body, body ? "application/json" : NULL, NULL);
     CHECK_STATUS(&r, want);
     if (because)
-        HAS(r.body, because);
+        TEXT_HAS(r.body, because);
     resp_free(&r);
 }
 
@@ -946,8 +943,8 @@ static void test_listen_any_address(void **state)
     const char *args[] = {"serve", "--db", s.db, "--listen", "0.0.0.0:0", NULL};
     int rc = server_run_isms(args, 2, out, sizeof(out));
     assert_int_equal(rc, SERVER_TIMED_OUT); /* it served until killed */
-    HAS(out, "serving");
-    HAS(out, "http://0.0.0.0:");
+    TEXT_HAS(out, "serving");
+    TEXT_HAS(out, "http://0.0.0.0:");
     server_cleanup(&s);
 }
 

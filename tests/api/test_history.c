@@ -77,8 +77,6 @@ static void http(resp *r, const char *method, const char *path, const char *body
     free(with_csrf);
 }
 
-#define CHECK_STATUS(r, want) HTTP_STATUS((r), (want))
-
 static const char *jstr(const json_t *o, const char *key)
 {
     const json_t *v = json_object_get(o, key);

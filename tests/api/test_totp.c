@@ -34,7 +34,8 @@ static test_server SRV;
 
 static http_client CLIENT; /* a new connection per request */
 
-typedef http_session who; /* nobody, a session ("isms_session=..." or "isms_login=...") or a token */
+/* Who sends a request: nobody, a session ("isms_session=..." or "isms_login=...") or a token. */
+typedef http_session who;
 
 static const who NOBODY = {0};
 
@@ -50,9 +51,6 @@ static void request(resp *r, const who *w, const char *method, const char *path,
     http_credentials(&h, w);
     http_send(r, &CLIENT, method, path, body, body ? strlen(body) : 0, h.line);
 }
-
-#define CHECK_STATUS(r, want) HTTP_STATUS((r), (want))
-#define HAS(text, needle) TEXT_HAS((text), (needle))
 
 /* --- the server, the database, the CLI --------------------------------------------------- */
 
@@ -205,10 +203,10 @@ static void test_login_second_step(void **state)
     assert_string_equal(r.location, "/login/code");
     assert_string_equal(http_set_cookie(&r, "isms_session"), "");
     const char *pending = http_set_cookie(&r, "isms_login");
-    HAS(pending, "; Path=/login");
-    HAS(pending, "; HttpOnly");
-    HAS(pending, "; SameSite=Lax");
-    HAS(pending, "Max-Age=300");
+    TEXT_HAS(pending, "; Path=/login");
+    TEXT_HAS(pending, "; HttpOnly");
+    TEXT_HAS(pending, "; SameSite=Lax");
+    TEXT_HAS(pending, "Max-Age=300");
     memset(&w, 0, sizeof(w));
     snprintf(w.cookie, sizeof(w.cookie), "%.*s", (int)strcspn(pending, ";"), pending);
     resp_free(&r);
@@ -218,11 +216,11 @@ static void test_login_second_step(void **state)
     /* The pending cookie is no session. */
     request(&r, &w, "GET", "/", NULL);
     CHECK_STATUS(&r, 303);
-    HAS(r.location, "/login?next=");
+    TEXT_HAS(r.location, "/login?next=");
     resp_free(&r);
     request(&r, &w, "GET", "/login/code", NULL);
     CHECK_STATUS(&r, 200);
-    HAS(r.body, "autocomplete=\"one-time-code\"");
+    TEXT_HAS(r.body, "autocomplete=\"one-time-code\"");
     resp_free(&r);
     /* A wrong code: asked again. */
     char code[9];
@@ -230,13 +228,13 @@ static void test_login_second_step(void **state)
     char wrong[9];
     snprintf(wrong, sizeof(wrong), "%06d", (atoi(code) + 500000) % 1000000);
     CHECK_STATUS((code_step(&w, wrong, &r), &r), 401);
-    HAS(r.body, "The code is not right");
+    TEXT_HAS(r.body, "The code is not right");
     resp_free(&r);
     /* The right one: the session, back to the page asked for, the pending cookie cleared. */
     CHECK_STATUS((code_step(&w, code, &r), &r), 303);
     assert_string_equal(r.location, "/context-issues");
-    HAS(http_set_cookie(&r, "isms_session"), "; HttpOnly");
-    HAS(http_set_cookie(&r, "isms_login"), "Max-Age=0");
+    TEXT_HAS(http_set_cookie(&r, "isms_session"), "; HttpOnly");
+    TEXT_HAS(http_set_cookie(&r, "isms_login"), "Max-Age=0");
     resp_free(&r);
     request(&r, &w, "GET", "/context-issues", NULL);
     CHECK_STATUS(&r, 200);
@@ -299,7 +297,7 @@ static void test_login_second_step(void **state)
     request(&r, &w, "GET", "/account/totp", NULL);
     CHECK_STATUS(&r, 200);
     assert_null(strstr(r.body, secret));
-    HAS(r.body, "9 of 10 unused");
+    TEXT_HAS(r.body, "9 of 10 unused");
     resp_free(&r);
     stop();
 }
@@ -344,24 +342,24 @@ static void test_require_for_everyone(void **state)
     char out[2048];
     const char *on[] = {"--db", SRV.db, "--as", SRV.admin, "user", "totp", "require", "on", NULL};
     assert_int_equal(server_run_isms(on, SERVER_RUN_SECONDS, out, sizeof(out)), 0);
-    HAS(out, "required of everyone");
+    TEXT_HAS(out, "required of everyone");
     /* Signed in with the password only: sent to enrolment, nothing else. */
     who w;
     resp r;
     assert_int_equal(password_step(&w, "nina", "nina password 1", &r), 303);
     resp_free(&r);
-    HAS(w.cookie, "isms_session=");
+    TEXT_HAS(w.cookie, "isms_session=");
     request(&r, &w, "GET", "/context-issues", NULL);
     CHECK_STATUS(&r, 303);
     assert_string_equal(r.location, "/account/totp");
     resp_free(&r);
     request(&r, &w, "GET", "/api/v1/context-issues", NULL);
     CHECK_STATUS(&r, 403);
-    HAS(r.body, "totp_required");
+    TEXT_HAS(r.body, "totp_required");
     resp_free(&r);
     request(&r, &w, "GET", "/account/totp", NULL);
     CHECK_STATUS(&r, 200);
-    HAS(r.body, "Your administrator requires a second factor");
+    TEXT_HAS(r.body, "Your administrator requires a second factor");
     const char *v = strstr(r.body, "name=\"csrf\" value=\"");
     assert_non_null(v);
     v += strlen("name=\"csrf\" value=\"");
@@ -375,8 +373,8 @@ static void test_require_for_everyone(void **state)
     resp_free(&r);
     request(&r, &w, "GET", "/account/totp", NULL);
     CHECK_STATUS(&r, 200);
-    HAS(r.body, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"qr\"");
-    HAS(r.body, "otpauth://totp/isms:nina?secret=");
+    TEXT_HAS(r.body, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"qr\"");
+    TEXT_HAS(r.body, "otpauth://totp/isms:nina?secret=");
     const char *k = strstr(r.body, "id=\"totp-secret\">");
     assert_non_null(k);
     char secret[TOTP_SECRET_TEXT + 1];
@@ -385,15 +383,15 @@ static void test_require_for_everyone(void **state)
     snprintf(body, sizeof(body), "csrf=%s&code=000000x", w.csrf);
     request(&r, &w, "POST", "/account/totp/confirm", body);
     CHECK_STATUS(&r, 422);
-    HAS(r.body, "is not the code the app shows now");
+    TEXT_HAS(r.body, "is not the code the app shows now");
     resp_free(&r);
     char code[9];
     code_now(secret, 0, code);
     snprintf(body, sizeof(body), "csrf=%s&code=%s", w.csrf, code);
     request(&r, &w, "POST", "/account/totp/confirm", body);
     CHECK_STATUS(&r, 200);
-    HAS(r.body, "The second factor is on.");
-    HAS(r.body, "<ol class=\"recovery-codes\">");
+    TEXT_HAS(r.body, "The second factor is on.");
+    TEXT_HAS(r.body, "<ol class=\"recovery-codes\">");
     resp_free(&r);
     assert_int_equal(db_int("SELECT count(*) FROM isms_recovery_code WHERE length(code_hash) = 64"),
                      10);
@@ -411,7 +409,7 @@ static void test_require_for_everyone(void **state)
     read_csrf(&admin);
     request(&r, &admin, "GET", "/users", NULL);
     CHECK_STATUS(&r, 200);
-    HAS(r.body, "Require a second factor of everyone");
+    TEXT_HAS(r.body, "Require a second factor of everyone");
     resp_free(&r);
     snprintf(body, sizeof(body), "csrf=%s&require=on", admin.csrf);
     request(&r, &admin, "POST", "/settings/require-totp", body);
@@ -439,27 +437,27 @@ static void test_signing_act(void **state)
     char body[256];
     /* Turning the second factor off is a signing act: password and a fresh code. */
     request(&r, &w, "GET", "/account/totp", NULL);
-    HAS(r.body, "name=\"sign_password\"");
-    HAS(r.body, "name=\"sign_code\"");
+    TEXT_HAS(r.body, "name=\"sign_password\"");
+    TEXT_HAS(r.body, "name=\"sign_code\"");
     resp_free(&r);
     snprintf(body, sizeof(body), "csrf=%s", w.csrf);
     request(&r, &w, "POST", "/account/totp/disable", body);
     CHECK_STATUS(&r, 422);
-    HAS(r.body, "sign_password: is required");
+    TEXT_HAS(r.body, "sign_password: is required");
     resp_free(&r);
     char code[9];
     code_now(secret, 0, code);
     snprintf(body, sizeof(body), "csrf=%s&sign_password=wrong&sign_code=%s", w.csrf, code);
     request(&r, &w, "POST", "/account/totp/disable", body);
     CHECK_STATUS(&r, 422);
-    HAS(r.body, "sign_password: is not your password");
+    TEXT_HAS(r.body, "sign_password: is not your password");
     resp_free(&r);
     /* The code that signed in was of this step: a replay. */
     snprintf(body, sizeof(body), "csrf=%s&sign_password=sara+password+1&sign_code=%s", w.csrf,
              code);
     request(&r, &w, "POST", "/account/totp/disable", body);
     CHECK_STATUS(&r, 422);
-    HAS(r.body, "sign_code: was used already");
+    TEXT_HAS(r.body, "sign_code: was used already");
     resp_free(&r);
     assert_int_equal(db_int("SELECT count(*) FROM isms_totp"), 1);
     forget_steps();
@@ -476,12 +474,12 @@ static void test_signing_act(void **state)
     /* Fresh for a few minutes: the next signing act of the session needs nothing more. */
     cli_enrol("sara", secret, NULL);
     request(&r, &w, "GET", "/account/totp", NULL);
-    HAS(r.body, "You confirmed who you are a few minutes ago");
+    TEXT_HAS(r.body, "You confirmed who you are a few minutes ago");
     resp_free(&r);
     snprintf(body, sizeof(body), "csrf=%s", w.csrf);
     request(&r, &w, "POST", "/account/totp/recovery", body);
     CHECK_STATUS(&r, 201);
-    HAS(r.body, "New recovery codes");
+    TEXT_HAS(r.body, "New recovery codes");
     resp_free(&r);
     /* ... but only that session: another must sign for itself. */
     who other;
@@ -495,7 +493,7 @@ static void test_signing_act(void **state)
     assert_true(server_mint_token(&SRV, "sara", NULL, t.token, sizeof(t.token)));
     request(&r, &t, "POST", "/account/totp/disable", "sign_password=sara+password+1");
     CHECK_STATUS(&r, 403);
-    HAS(r.body, "an API token cannot sign");
+    TEXT_HAS(r.body, "an API token cannot sign");
     resp_free(&r);
     /* The administrator turns sara's off (lost phone) with their own password. */
     who admin;
@@ -504,7 +502,7 @@ static void test_signing_act(void **state)
     read_csrf(&admin);
     request(&r, &admin, "GET", "/users/sara", NULL);
     CHECK_STATUS(&r, 200);
-    HAS(r.body, "Turn off their second factor");
+    TEXT_HAS(r.body, "Turn off their second factor");
     resp_free(&r);
     snprintf(body, sizeof(body), "csrf=%s&sign_password=sara+password+1", admin.csrf);
     request(&r, &admin, "POST", "/users/sara/totp/disable", body);
@@ -534,7 +532,7 @@ static void test_signing_act(void **state)
     snprintf(body, sizeof(body), "csrf=%s&sign_password=admin+password+1234", admin.csrf);
     request(&r, &admin, "POST", "/account/totp/disable", body);
     CHECK_STATUS(&r, 403);
-    HAS(r.body, "too many failed attempts");
+    TEXT_HAS(r.body, "too many failed attempts");
     resp_free(&r);
     stop();
 }

@@ -84,7 +84,10 @@ static void header_copy(char *dst, size_t size, const char *value, size_t len)
     dst[len] = '\0';
 }
 
-#define FIELD(name, member) {name, offsetof(resp, member), sizeof(((resp *)0)->member)}
+#define FIELD(name, member)                                                                        \
+    {                                                                                              \
+        name, offsetof(resp, member), sizeof(((resp *)0)->member)                                  \
+    }
 static const struct {
     const char *name;
     size_t offset, size;
@@ -136,7 +139,7 @@ static size_t on_header(char *data, size_t size, size_t n, void *ud)
 /* --- sending ---------------------------------------------------------------------------- */
 
 void http_send(resp *r, const http_client *c, const char *method, const char *path,
-                  const char *body, size_t len, const char *const *headers)
+               const char *body, size_t len, const char *const *headers)
 {
     memset(r, 0, sizeof(*r));
     receiving in = {.r = r};
@@ -280,8 +283,8 @@ void http_bearer(http_session *s, const char *token)
 void http_check_status(const resp *r, long want, const char *file, int line)
 {
     if (r->status != want) {
-        print_error("%s:%d: HTTP status %ld, expected %ld; body: %.4000s\n", file, line,
-                    r->status, want, r->body ? r->body : "");
+        print_error("%s:%d: HTTP status %ld, expected %ld; body: %.4000s\n", file, line, r->status,
+                    want, r->body ? r->body : "");
         _fail(file, line);
     }
     if (http_want_request_id && !r->request_id[0]) {

@@ -22,7 +22,7 @@
 
 enum {
     HTTP_COOKIES = 4,      /* Set-Cookie lines kept (in order) */
-    HTTP_HEADERS_MAX = 16, /* header lines of an http_headers */
+    HTTP_HEADERS_MAX = 32, /* header lines of an http_headers */
 };
 
 /* A growable text buffer, always NUL-terminated once written to. */
@@ -51,8 +51,8 @@ typedef struct resp {
     char request_id[64];
     char www_authenticate[256];
     char retry_after[32];
-    char set_cookie[256];                /* the last Set-Cookie */
-    char cookies[HTTP_COOKIES][256];     /* every Set-Cookie (the first HTTP_COOKIES) */
+    char set_cookie[256];            /* the last Set-Cookie */
+    char cookies[HTTP_COOKIES][256]; /* every Set-Cookie (the first HTTP_COOKIES) */
     size_t ncookies;
 } resp;
 
@@ -73,7 +73,7 @@ typedef struct http_client {
  * a plain GET, POST with one a plain POST, anything else a custom method.
  */
 void http_send(resp *r, const http_client *c, const char *method, const char *path,
-                  const char *body, size_t len, const char *const *headers);
+               const char *body, size_t len, const char *const *headers);
 
 /* Header lines built for one request. */
 typedef struct http_headers {
@@ -116,10 +116,10 @@ void http_bearer(http_session *s, const char *token);
 
 /* --- checks, reported at file:line of the caller --- */
 
-/* Whether HTTP_STATUS also requires an X-Request-Id (test_api sets it). */
+/* Whether CHECK_STATUS also requires an X-Request-Id (test_api sets it). */
 extern bool http_want_request_id;
 
-#define HTTP_STATUS(r, want) http_check_status((r), (want), __FILE__, __LINE__)
+#define CHECK_STATUS(r, want) http_check_status((r), (want), __FILE__, __LINE__)
 void http_check_status(const resp *r, long want, const char *file, int line);
 
 #define TEXT_HAS(text, needle) http_text_has((text), (needle), __FILE__, __LINE__)
