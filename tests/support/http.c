@@ -68,9 +68,9 @@ typedef struct receiving {
     buf body;
 } receiving;
 
-static size_t on_body(char *data, size_t size, size_t n, void *ud)
+size_t http_write_buf(char *data, size_t size, size_t n, void *b)
 {
-    buf_add(&((receiving *)ud)->body, data, size * n);
+    buf_add(b, data, size * n);
     return size * n;
 }
 
@@ -152,8 +152,8 @@ void http_send(resp *r, const http_client *c, const char *method, const char *pa
     curl_easy_setopt(easy, CURLOPT_URL, url.p);
     curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(easy, CURLOPT_TIMEOUT, 60L);
-    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(easy, CURLOPT_WRITEDATA, &in);
+    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, http_write_buf);
+    curl_easy_setopt(easy, CURLOPT_WRITEDATA, &in.body);
     curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(easy, CURLOPT_HEADERDATA, &in);
     if (strcmp(method, "GET") == 0 && !body) {

@@ -33,6 +33,8 @@ typedef struct buf {
 
 void buf_add(buf *b, const char *data, size_t n);
 void buf_addf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A libcurl CURLOPT_WRITEFUNCTION appending to the buf of CURLOPT_WRITEDATA. */
+size_t http_write_buf(char *data, size_t size, size_t n, void *b);
 
 /* A response: the headers of the final response (not of a 100 Continue). */
 typedef struct resp {
