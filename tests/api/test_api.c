@@ -31,6 +31,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../support/http.h"
 #include "../support/server.h"
 
 /* --- the group's server and client ------------------------------------------ */
@@ -51,43 +52,6 @@ static const char *const PLURALS[] = {"context-issues", "climate-decisions", "in
                                       "people"};
 enum { NPLURALS = sizeof(PLURALS) / sizeof(PLURALS[0]) };
 
-/* A growable text buffer (tests only: out of memory aborts). */
-typedef struct buf {
-    char *p;
-    size_t len, cap;
-} buf;
-
-static void buf_add(buf *b, const char *data, size_t n)
-{
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 1024;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *bigger = realloc(b->p, cap);
-        if (!bigger)
-            abort();
-        b->p = bigger;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, data, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-static void buf_addf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void buf_addf(buf *b, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *s = NULL;
-    int n = vasprintf(&s, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        abort();
-    buf_add(b, s, (size_t)n);
-    free(s);
-}
-
 /* A body of n bytes filled with c (for size tests). */
 static char *repeat(char c, size_t n)
 {
@@ -101,146 +65,19 @@ static char *repeat(char c, size_t n)
 
 /* --- HTTP ------------------------------------------------------------------ */
 
-typedef struct resp {
-    long status;
-    buf body;
-    json_t *json; /* the parsed body when it is JSON */
-    char content_type[128];
-    char location[256];
-    char etag[64];
-    char allow[128];
-    char request_id[64];
-    char nosniff[32];
-} resp;
-
-static void resp_free(resp *r)
-{
-    free(r->body.p);
-    json_decref(r->json);
-    memset(r, 0, sizeof(*r));
-}
-
-static size_t on_body(char *data, size_t size, size_t n, void *ud)
-{
-    buf_add(ud, data, size * n);
-    return size * n;
-}
-
-static void header_copy(char *dst, size_t size, const char *value, size_t len)
-{
-    while (len && (value[len - 1] == '\r' || value[len - 1] == '\n' || value[len - 1] == ' '))
-        len--;
-    if (len >= size)
-        len = size - 1;
-    memcpy(dst, value, len);
-    dst[len] = '\0';
-}
-
-static size_t on_header(char *data, size_t size, size_t n, void *ud)
-{
-    resp *r = ud;
-    size_t len = size * n;
-    static const struct {
-        const char *name;
-        size_t offset, size;
-    } wanted[] = {
-        {"Content-Type", offsetof(resp, content_type), sizeof(((resp *)0)->content_type)},
-        {"Location", offsetof(resp, location), sizeof(((resp *)0)->location)},
-        {"ETag", offsetof(resp, etag), sizeof(((resp *)0)->etag)},
-        {"Allow", offsetof(resp, allow), sizeof(((resp *)0)->allow)},
-        {"X-Request-Id", offsetof(resp, request_id), sizeof(((resp *)0)->request_id)},
-        {"X-Content-Type-Options", offsetof(resp, nosniff), sizeof(((resp *)0)->nosniff)},
-    };
-    if (len >= 5 && strncmp(data, "HTTP/", 5) == 0) {
-        /* A new response (after 100 Continue): forget the headers of the last one. */
-        r->content_type[0] = r->location[0] = r->etag[0] = r->allow[0] = '\0';
-        r->request_id[0] = r->nosniff[0] = '\0';
-        return len;
-    }
-    const char *colon = memchr(data, ':', len);
-    if (!colon)
-        return len;
-    size_t nlen = (size_t)(colon - data);
-    const char *value = colon + 1;
-    while (value < data + len && *value == ' ')
-        value++;
-    for (size_t i = 0; i < sizeof(wanted) / sizeof(wanted[0]); i++)
-        if (strlen(wanted[i].name) == nlen && strncasecmp(wanted[i].name, data, nlen) == 0)
-            header_copy((char *)r + wanted[i].offset, wanted[i].size, value,
-                        (size_t)(data + len - value));
-    return len;
-}
-
-/* Prepare EASY for a request; the caller performs it. */
-static struct curl_slist *prepare(resp *r, const char *method, const char *path,
-                                  const char *body, size_t body_len, const char *if_match,
-                                  char **url_out)
-{
-    memset(r, 0, sizeof(*r));
-    curl_easy_reset(EASY);
-    size_t ulen = strlen(SRV.url) + strlen(path) + 1;
-    char *url = malloc(ulen);
-    if (!url)
-        abort();
-    snprintf(url, ulen, "%s%s", SRV.url, path);
-    *url_out = url;
-    curl_easy_setopt(EASY, CURLOPT_URL, url);
-    curl_easy_setopt(EASY, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(EASY, CURLOPT_TIMEOUT, 60L);
-    curl_easy_setopt(EASY, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(EASY, CURLOPT_WRITEDATA, &r->body);
-    curl_easy_setopt(EASY, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(EASY, CURLOPT_HEADERDATA, r);
-    struct curl_slist *h = NULL;
-    if (strcmp(method, "GET") == 0 && !body) {
-        curl_easy_setopt(EASY, CURLOPT_HTTPGET, 1L);
-    } else {
-        if (strcmp(method, "POST") != 0 || !body)
-            curl_easy_setopt(EASY, CURLOPT_CUSTOMREQUEST, method);
-        if (body) {
-            curl_easy_setopt(EASY, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
-            curl_easy_setopt(EASY, CURLOPT_POSTFIELDS, body);
-            h = curl_slist_append(h, "Content-Type: application/json");
-        }
-    }
-    if (if_match) {
-        char line[128];
-        snprintf(line, sizeof(line), "If-Match: %s", if_match);
-        h = curl_slist_append(h, line);
-    }
-    h = curl_slist_append(h, AUTH_LINE);
-    curl_easy_setopt(EASY, CURLOPT_HTTPHEADER, h);
-    return h;
-}
-
-static void finish(resp *r)
-{
-    curl_easy_getinfo(EASY, CURLINFO_RESPONSE_CODE, &r->status);
-    if (!r->body.p)
-        buf_add(&r->body, "", 0);
-    if (strncmp(r->content_type, "application/json", 16) == 0 ||
-        strncmp(r->content_type, "application/problem+json", 24) == 0) {
-        json_error_t err;
-        r->json = json_loadb(r->body.p, r->body.len, JSON_REJECT_DUPLICATES, &err);
-        if (!r->json)
-            print_error("response is not JSON (%s): %s\n", err.text, r->body.p);
-    }
-}
-
-/* One request; body NULL sends none; if_match NULL sends no If-Match. */
+/* One request with the administrator's token; body NULL sends none (else a JSON body of
+ * body_len bytes); if_match NULL sends no If-Match. */
 static void http_n(resp *r, const char *method, const char *path, const char *body,
                    size_t body_len, const char *if_match)
 {
-    char *url;
-    struct curl_slist *h = prepare(r, method, path, body, body_len, if_match, &url);
-    CURLcode rc = curl_easy_perform(EASY);
-    curl_slist_free_all(h);
-    free(url);
-    if (rc != CURLE_OK) {
-        print_error("%s %s: %s\n", method, path, curl_easy_strerror(rc));
-        fail();
-    }
-    finish(r);
+    http_headers h = {0};
+    if (body)
+        http_header(&h, "Content-Type: application/json");
+    if (if_match)
+        http_header(&h, "If-Match: %s", if_match);
+    http_header(&h, "%s", AUTH_LINE);
+    http_client c = {.base = SRV.url, .easy = EASY};
+    http_send(r, &c, method, path, body, body_len, h.line);
 }
 
 static void http(resp *r, const char *method, const char *path, const char *body,
@@ -250,20 +87,6 @@ static void http(resp *r, const char *method, const char *path, const char *body
 }
 
 /* --- checks ----------------------------------------------------------------- */
-
-#define CHECK_STATUS(r, want) check_status((r), (want), __FILE__, __LINE__)
-static void check_status(const resp *r, long want, const char *file, int line)
-{
-    if (r->status != want) {
-        print_error("%s:%d: HTTP status %ld, expected %ld; body: %.3000s\n", file, line,
-                    r->status, want, r->body.p ? r->body.p : "");
-        _fail(file, line);
-    }
-    if (!r->request_id[0]) {
-        print_error("%s:%d: no X-Request-Id\n", file, line);
-        _fail(file, line);
-    }
-}
 
 static const json_t *member(const json_t *o, const char *key)
 {
@@ -312,7 +135,7 @@ static bool errors_name(const json_t *problem, const char *field)
 static void check_problem(const resp *r, long status, const char *type, const char *field,
                           const char *file, int line)
 {
-    check_status(r, status, file, line);
+    http_check_status(r, status, file, line);
     if (strcmp(r->content_type, "application/problem+json") != 0) {
         print_error("%s:%d: content type '%s', not application/problem+json\n", file, line,
                     r->content_type);
@@ -323,14 +146,14 @@ static void check_problem(const resp *r, long status, const char *type, const ch
     snprintf(uri, sizeof(uri), "urn:isms:problem:%s", type);
     if (strcmp(str_of(r->json, "type"), uri) != 0) {
         print_error("%s:%d: problem type %s, expected %s: %s\n", file, line,
-                    str_of(r->json, "type"), uri, r->body.p);
+                    str_of(r->json, "type"), uri, r->body);
         _fail(file, line);
     }
     assert_true(strlen(str_of(r->json, "title")) > 0);
     assert_true(strlen(str_of(r->json, "detail")) > 0);
     assert_int_equal(int_of(r->json, "status"), status);
     if (field && !errors_name(r->json, field)) {
-        print_error("%s:%d: errors[] does not name '%s': %s\n", file, line, field, r->body.p);
+        print_error("%s:%d: errors[] does not name '%s': %s\n", file, line, field, r->body);
         _fail(file, line);
     }
 }
@@ -367,7 +190,7 @@ static char *snapshot(void)
             resp r;
             http(&r, "GET", path, NULL, NULL);
             CHECK_STATUS(&r, 200);
-            buf_addf(&all, "%s:%s\n", PLURALS[k], r.body.p);
+            buf_addf(&all, "%s:%s\n", PLURALS[k], r.body);
             const json_t *next = member(r.json, "next_cursor");
             if (json_is_string(next))
                 cursor = strdup(json_string_value(next));
@@ -419,7 +242,7 @@ static char *create(const char *plural, const char *body, const char *file, int 
     snprintf(path, sizeof(path), "/api/v1/%s", plural);
     resp r;
     http(&r, "POST", path, body, NULL);
-    check_status(&r, 201, file, line);
+    http_check_status(&r, 201, file, line);
     char *id = strdup(str_of(r.json, "id"));
     resp_free(&r);
     return id;
@@ -604,7 +427,7 @@ static void test_create_and_get_every_kind(void **state)
         resp r;
         http(&r, "POST", path, cases[i].body, NULL);
         check_created(&r, cases[i].plural, cases[i].kind, cases[i].prefix);
-        char id[32], loc[256];
+        char id[32], loc[sizeof(r.location)];
         snprintf(id, sizeof(id), "%s", str_of(r.json, "id"));
         snprintf(loc, sizeof(loc), "%s", r.location);
         assert_string_equal(str_of(r.json, cases[i].field), cases[i].value);
@@ -829,7 +652,7 @@ static void test_delete(void **state)
 
     http(&r, "DELETE", path, NULL, "\"1\"");
     CHECK_STATUS(&r, 204);
-    assert_int_equal(r.body.len, 0);
+    assert_int_equal(r.len, 0);
     resp_free(&r);
     BAD("GET", path, NULL, NULL, 404, "not_found", NULL);
     BAD("DELETE", path, NULL, "\"1\"", 404, "not_found", NULL);
@@ -1403,13 +1226,13 @@ static void test_script_title_verbatim(void **state)
     CHECK_STATUS(&r, 201);
     assert_string_equal(r.content_type, "application/json");
     assert_string_equal(r.nosniff, "nosniff");
-    assert_non_null(strstr(r.body.p, "\"title\":\"<script>alert(1)</script>\""));
+    assert_non_null(strstr(r.body, "\"title\":\"<script>alert(1)</script>\""));
     char id[32];
     snprintf(id, sizeof(id), "%s", str_of(r.json, "id"));
     resp_free(&r);
 
     get_record(&r, "context-issues", id);
-    assert_non_null(strstr(r.body.p, "\"title\":\"<script>alert(1)</script>\""));
+    assert_non_null(strstr(r.body, "\"title\":\"<script>alert(1)</script>\""));
     assert_string_equal(str_of(r.json, "title"), title);
     assert_string_equal(str_of(r.json, "description"),
                         "\"quoted\" & <b>bold</b> \xc3\xa9\xe2\x82\xac");
@@ -1418,7 +1241,7 @@ static void test_script_title_verbatim(void **state)
     http(&r, "GET", "/api/v1/context-issues?q=%3Cscript%3E", NULL, NULL);
     CHECK_STATUS(&r, 200);
     assert_int_equal(json_array_size(member(r.json, "items")), 1);
-    assert_non_null(strstr(r.body.p, "\"title\":\"<script>alert(1)</script>\""));
+    assert_non_null(strstr(r.body, "\"title\":\"<script>alert(1)</script>\""));
     resp_free(&r);
 
     /* Echoed input in a problem stays text: a bad member name is named back as JSON. */
@@ -1453,7 +1276,7 @@ static void test_concurrent_updates(void **state)
         curl_easy_setopt(h[i], CURLOPT_CUSTOMREQUEST, "PATCH");
         curl_easy_setopt(h[i], CURLOPT_POSTFIELDS, payload[i]);
         curl_easy_setopt(h[i], CURLOPT_HTTPHEADER, hdr);
-        curl_easy_setopt(h[i], CURLOPT_WRITEFUNCTION, on_body);
+        curl_easy_setopt(h[i], CURLOPT_WRITEFUNCTION, http_write_buf);
         curl_easy_setopt(h[i], CURLOPT_WRITEDATA, &bodies[i]);
         curl_easy_setopt(h[i], CURLOPT_FORBID_REUSE, 1L);
         curl_multi_add_handle(multi, h[i]);
@@ -2268,7 +2091,7 @@ static void test_stop_with_slow_curl_upload(void **state)
     curl_easy_setopt(h, CURLOPT_READFUNCTION, slow_read);
     curl_easy_setopt(h, CURLOPT_READDATA, &u);
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, http_write_buf);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, &answer);
     curl_easy_setopt(h, CURLOPT_TIMEOUT, 60L);
     curl_easy_setopt(h, CURLOPT_EXPECT_100_TIMEOUT_MS, 30000L);
@@ -2320,6 +2143,7 @@ int main(void)
     signal(SIGPIPE, SIG_IGN);
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
         return 1;
+    http_want_request_id = true; /* every answer carries an X-Request-Id */
     const struct CMUnitTest records[] = {
         cmocka_unit_test(test_health),
         cmocka_unit_test(test_create_and_get_every_kind),

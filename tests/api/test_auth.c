@@ -28,6 +28,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../support/http.h"
 #include "../support/server.h"
 #include "http/router.h"
 
@@ -35,162 +36,35 @@ static test_server SRV;
 
 /* --- HTTP ------------------------------------------------------------------------ */
 
-typedef struct resp {
-    long status;
-    char *body;
-    size_t len;
-    char set_cookie[256];
-    char location[1024];
-    char www_authenticate[128];
-    char retry_after[32];
-    char content_type[128];
-    char cache_control[64];
-} resp;
+static http_client CLIENT; /* a new connection per request */
 
-static size_t on_body(char *data, size_t size, size_t n, void *ud)
-{
-    resp *r = ud;
-    size_t add = size * n;
-    char *bigger = realloc(r->body, r->len + add + 1);
-    if (!bigger)
-        abort();
-    r->body = bigger;
-    memcpy(r->body + r->len, data, add);
-    r->len += add;
-    r->body[r->len] = '\0';
-    return add;
-}
-
-static size_t on_header(char *data, size_t size, size_t n, void *ud)
-{
-    resp *r = ud;
-    size_t len = size * n;
-    static const struct {
-        const char *name;
-        size_t offset, size;
-    } wanted[] = {
-        {"Set-Cookie", offsetof(resp, set_cookie), sizeof(((resp *)0)->set_cookie)},
-        {"Location", offsetof(resp, location), sizeof(((resp *)0)->location)},
-        {"WWW-Authenticate", offsetof(resp, www_authenticate),
-         sizeof(((resp *)0)->www_authenticate)},
-        {"Retry-After", offsetof(resp, retry_after), sizeof(((resp *)0)->retry_after)},
-        {"Content-Type", offsetof(resp, content_type), sizeof(((resp *)0)->content_type)},
-        {"Cache-Control", offsetof(resp, cache_control), sizeof(((resp *)0)->cache_control)},
-    };
-    const char *colon = memchr(data, ':', len);
-    if (!colon)
-        return len;
-    size_t nlen = (size_t)(colon - data);
-    const char *v = colon + 1;
-    while (v < data + len && *v == ' ')
-        v++;
-    size_t vlen = (size_t)(data + len - v);
-    while (vlen && (v[vlen - 1] == '\r' || v[vlen - 1] == '\n'))
-        vlen--;
-    for (size_t i = 0; i < sizeof(wanted) / sizeof(wanted[0]); i++)
-        if (strlen(wanted[i].name) == nlen && strncasecmp(wanted[i].name, data, nlen) == 0) {
-            size_t take = vlen < wanted[i].size - 1 ? vlen : wanted[i].size - 1;
-            memcpy((char *)r + wanted[i].offset, v, take);
-            ((char *)r + wanted[i].offset)[take] = '\0';
-        }
-    return len;
-}
-
-static void resp_free(resp *r)
-{
-    free(r->body);
-    memset(r, 0, sizeof(*r));
-}
-
-/* Who sends a request: nobody, a session (cookie and CSRF token) or a bearer token. */
-typedef struct who {
-    char cookie[128]; /* "isms_session=..." or "" */
-    char csrf[64];    /* the session's CSRF token, sent as X-CSRF-Token when csrf_header */
-    char token[64];   /* an API token, or "" */
-    bool csrf_header;
-} who;
+/* Who sends a request: nobody, a session (cookie and CSRF token, sent as X-CSRF-Token
+ * when csrf_header) or a bearer token. */
+typedef http_session who;
 
 static const who NOBODY = {0};
 
 /*
- * One request; body NULL sends none; content_type for the body ("form" is
- * the form type); extra: one more header line or NULL.
+ * One request; body NULL sends none (an empty one for a method other than GET);
+ * content_type for the body ("form" is the form type); extra: one more header line
+ * or NULL. Origin is our own unless extra names one.
  */
 static void request(resp *r, const who *w, const char *method, const char *path, const char *body,
                     const char *content_type, const char *extra)
 {
-    memset(r, 0, sizeof(*r));
-    CURL *h = curl_easy_init();
-    assert_non_null(h);
-    char url[2048], line[512];
-    snprintf(url, sizeof(url), "%s%s", SRV.url, path);
-    curl_easy_setopt(h, CURLOPT_URL, url);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT, 60L);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, r);
-    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(h, CURLOPT_HEADERDATA, r);
-    struct curl_slist *hd = curl_slist_append(NULL, "Expect:");
-    if (strcmp(method, "GET") != 0 || body) {
-        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
-        curl_easy_setopt(h, CURLOPT_POSTFIELDS, body ? body : "");
-        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)(body ? strlen(body) : 0));
-    }
-    if (content_type) {
-        snprintf(line, sizeof(line), "Content-Type: %s",
-                 strcmp(content_type, "form") == 0 ? "application/x-www-form-urlencoded"
-                                                   : content_type);
-        hd = curl_slist_append(hd, line);
-    }
-    if (!extra || strncasecmp(extra, "Origin:", 7) != 0) {
-        snprintf(line, sizeof(line), "Origin: %s", SRV.url);
-        hd = curl_slist_append(hd, line);
-    }
-    if (w->cookie[0]) {
-        snprintf(line, sizeof(line), "Cookie: %s", w->cookie);
-        hd = curl_slist_append(hd, line);
-    }
-    if (w->csrf_header && w->csrf[0]) {
-        snprintf(line, sizeof(line), "X-CSRF-Token: %s", w->csrf);
-        hd = curl_slist_append(hd, line);
-    }
-    if (w->token[0]) {
-        snprintf(line, sizeof(line), "Authorization: Bearer %s", w->token);
-        hd = curl_slist_append(hd, line);
-    }
+    http_headers h = {0};
+    http_header(&h, "Expect:");
+    if (content_type)
+        http_header(&h, "Content-Type: %s",
+                    strcmp(content_type, "form") == 0 ? HTTP_FORM_TYPE : content_type);
+    if (!extra || strncasecmp(extra, "Origin:", 7) != 0)
+        http_header(&h, "Origin: %s", SRV.url);
+    http_credentials(&h, w);
     if (extra)
-        hd = curl_slist_append(hd, extra);
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hd);
-    CURLcode rc = curl_easy_perform(h);
-    if (rc != CURLE_OK) {
-        print_error("%s %s: %s\n", method, path, curl_easy_strerror(rc));
-        fail();
-    }
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r->status);
-    if (!r->body)
-        on_body("", 0, 0, r);
-    curl_slist_free_all(hd);
-    curl_easy_cleanup(h);
-}
-
-#define CHECK_STATUS(r, want) check_status((r), (want), __FILE__, __LINE__)
-static void check_status(const resp *r, long want, const char *file, int line)
-{
-    if (r->status != want) {
-        print_error("%s:%d: HTTP status %ld, expected %ld; body: %.2000s\n", file, line, r->status,
-                    want, r->body ? r->body : "");
-        _fail(file, line);
-    }
-}
-
-#define HAS(text, needle) has((text), (needle), __FILE__, __LINE__)
-static void has(const char *text, const char *needle, const char *file, int line)
-{
-    if (!text || !strstr(text, needle)) {
-        print_error("%s:%d: lacks '%s' in: %.2000s\n", file, line, needle, text ? text : "");
-        _fail(file, line);
-    }
+        http_header(&h, "%s", extra);
+    if (!body && strcmp(method, "GET") != 0)
+        body = "";
+    http_send(r, &CLIENT, method, path, body, body ? strlen(body) : 0, h.line);
 }
 
 /* --- the server, users, sessions ------------------------------------------------------ */
@@ -199,6 +73,7 @@ static void start(const char *const *extra)
 {
     memset(&SRV, 0, sizeof(SRV));
     assert_true(server_start(&SRV, extra));
+    CLIENT.base = SRV.url;
 }
 
 static void stop(void)
@@ -214,36 +89,16 @@ static void stop(void)
     server_cleanup(&SRV);
 }
 
-/* A form body "name=...&password=..." (spaces as +). */
-static void login_body(char *out, size_t size, const char *name, const char *password)
-{
-    size_t n = (size_t)snprintf(out, size, "name=%s&password=", name);
-    for (const char *p = password; *p && n + 1 < size; p++)
-        out[n++] = *p == ' ' ? '+' : *p;
-    out[n] = '\0';
-}
-
 /* Sign in: the session cookie and its CSRF token into w; the login's status. */
 static long sign_in(who *w, const char *name, const char *password)
 {
-    char body[256];
-    login_body(body, sizeof(body), name, password);
     resp r;
-    memset(w, 0, sizeof(*w));
-    request(&r, &NOBODY, "POST", "/login", body, "form", NULL);
-    long status = r.status;
-    if (status == 303) {
-        snprintf(w->cookie, sizeof(w->cookie), "%.*s", (int)strcspn(r.set_cookie, ";"),
-                 r.set_cookie);
-        resp_free(&r);
-        request(&r, w, "GET", "/account", NULL, NULL, NULL);
-        CHECK_STATUS(&r, 200);
-        const char *v = strstr(r.body, "name=\"csrf\" value=\"");
-        assert_non_null(v);
-        v += strlen("name=\"csrf\" value=\"");
-        snprintf(w->csrf, sizeof(w->csrf), "%.*s", (int)strcspn(v, "\""), v);
-    }
+    long status = http_login(&r, &CLIENT, w, name, password);
     resp_free(&r);
+    if (status == 303)
+        assert_true(http_read_csrf(&CLIENT, w, "/account"));
+    else
+        memset(w, 0, sizeof(*w));
     return status;
 }
 
@@ -254,14 +109,14 @@ static void add_user(const char *name, const char *roles)
 
 static void token_of(who *w, const char *as, const char *role)
 {
-    memset(w, 0, sizeof(*w));
+    http_bearer(w, "");
     assert_true(server_mint_token(&SRV, as, role, w->token, sizeof(w->token)));
 }
 
 static who admin_token(void)
 {
-    who w = {0};
-    snprintf(w.token, sizeof(w.token), "%s", SRV.token);
+    who w;
+    http_bearer(&w, SRV.token);
     return w;
 }
 
@@ -323,9 +178,9 @@ static void test_login_logout(void **state)
     assert_string_equal(r.location, "/");
     assert_int_equal(strncmp(r.set_cookie, "isms_session=", 13), 0);
     assert_int_equal(strcspn(r.set_cookie + 13, ";"), 43);
-    HAS(r.set_cookie, "; Path=/");
-    HAS(r.set_cookie, "; HttpOnly");
-    HAS(r.set_cookie, "; SameSite=Lax");
+    TEXT_HAS(r.set_cookie, "; Path=/");
+    TEXT_HAS(r.set_cookie, "; HttpOnly");
+    TEXT_HAS(r.set_cookie, "; SameSite=Lax");
     assert_null(strstr(r.set_cookie, "Secure"));
     /* Only the token's SHA-256 is kept. */
     char sql[256];
@@ -337,8 +192,8 @@ static void test_login_logout(void **state)
     /* Pages with the session: the user's name, no-store. */
     request(&r, &w, "GET", "/", NULL, NULL, NULL);
     CHECK_STATUS(&r, 200);
-    HAS(r.body, ">admin</a>");
-    HAS(r.body, "Sign out");
+    TEXT_HAS(r.body, ">admin</a>");
+    TEXT_HAS(r.body, "Sign out");
     assert_string_equal(r.cache_control, "no-store");
     resp_free(&r);
     /* Back to the page asked for, never to another site. */
@@ -364,8 +219,8 @@ static void test_login_logout(void **state)
     resp_free(&r);
     request(&r, &NOBODY, "GET", "/login?next=%2Fcontext-issues", NULL, NULL, NULL);
     CHECK_STATUS(&r, 200);
-    HAS(r.body, "name=\"next\" value=\"/context-issues\"");
-    HAS(r.body, "autocomplete=\"current-password\"");
+    TEXT_HAS(r.body, "name=\"next\" value=\"/context-issues\"");
+    TEXT_HAS(r.body, "autocomplete=\"current-password\"");
     resp_free(&r);
     /* A login from another site is refused before anything is checked. */
     request(&r, &NOBODY, "POST", "/login", "name=admin&password=admin+password+1234", "form",
@@ -378,8 +233,8 @@ static void test_login_logout(void **state)
     request(&r, &w, "POST", "/logout", body, "form", NULL);
     CHECK_STATUS(&r, 303);
     assert_string_equal(r.location, "/login?out=1");
-    HAS(r.set_cookie, "isms_session=;");
-    HAS(r.set_cookie, "Max-Age=0");
+    TEXT_HAS(r.set_cookie, "isms_session=;");
+    TEXT_HAS(r.set_cookie, "Max-Age=0");
     resp_free(&r);
     request(&r, &w, "GET", "/", NULL, NULL, NULL);
     CHECK_STATUS(&r, 303);
@@ -393,7 +248,7 @@ static void test_login_logout(void **state)
     start((const char *const[]){"--behind-tls", NULL});
     request(&r, &NOBODY, "POST", "/login", "name=admin&password=admin+password+1234", "form", NULL);
     CHECK_STATUS(&r, 303);
-    HAS(r.set_cookie, "; Secure");
+    TEXT_HAS(r.set_cookie, "; Secure");
     resp_free(&r);
     stop();
 }
@@ -407,8 +262,8 @@ static void test_wrong_password_unknown_user(void **state)
     request(&b, &NOBODY, "POST", "/login", "name=nobody&password=wrong+password", "form", NULL);
     CHECK_STATUS(&a, 401);
     CHECK_STATUS(&b, 401);
-    HAS(a.body, "The name or the password is wrong.");
-    HAS(b.body, "The name or the password is wrong.");
+    TEXT_HAS(a.body, "The name or the password is wrong.");
+    TEXT_HAS(b.body, "The name or the password is wrong.");
     assert_null(a.set_cookie[0] ? a.set_cookie : NULL);
     /* The same page but for the name typed back into the form. */
     assert_int_equal(a.len - strlen("admin"), b.len - strlen("nobody"));
@@ -420,7 +275,7 @@ static void test_wrong_password_unknown_user(void **state)
     /* The API without credentials, or with bad ones: 401 and a Bearer challenge. */
     request(&a, &NOBODY, "GET", "/api/v1/context-issues", NULL, NULL, NULL);
     CHECK_STATUS(&a, 401);
-    HAS(a.content_type, "application/problem+json");
+    TEXT_HAS(a.content_type, "application/problem+json");
     assert_string_equal(a.www_authenticate, "Bearer realm=\"isms\"");
     resp_free(&a);
     who bad = {0};
@@ -428,7 +283,7 @@ static void test_wrong_password_unknown_user(void **state)
              "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
     request(&a, &bad, "GET", "/api/v1/context-issues", NULL, NULL, NULL);
     CHECK_STATUS(&a, 401);
-    HAS(a.www_authenticate, "error=\"invalid_token\"");
+    TEXT_HAS(a.www_authenticate, "error=\"invalid_token\"");
     resp_free(&a);
     request(&a, &NOBODY, "GET", "/api/v1/context-issues", NULL, NULL, "Authorization: Basic eDp5");
     CHECK_STATUS(&a, 401);
@@ -457,7 +312,7 @@ static void test_session_timeouts(void **state)
     server_sleep_ms(2500);
     request(&r, &w, "GET", "/", NULL, NULL, NULL);
     CHECK_STATUS(&r, 303);
-    HAS(r.location, "expired=1");
+    TEXT_HAS(r.location, "expired=1");
     resp_free(&r);
     /* Absolute: used every 0.8 s, it still ends 4 s after the login. */
     assert_int_equal(sign_in(&w, "admin", SRV.password), 303);
@@ -517,13 +372,13 @@ static void test_disable_and_password_change(void **state)
              s1.csrf);
     request(&r, &s1, "POST", "/account/password", body, "form", NULL);
     CHECK_STATUS(&r, 422);
-    HAS(r.body, "is not your password");
+    TEXT_HAS(r.body, "is not your password");
     resp_free(&r);
     snprintf(body, sizeof(body), "csrf=%s&current=user+password+1&password=short&repeat=short",
              s1.csrf);
     request(&r, &s1, "POST", "/account/password", body, "form", NULL);
     CHECK_STATUS(&r, 422);
-    HAS(r.body, "shorter than 10 characters");
+    TEXT_HAS(r.body, "shorter than 10 characters");
     resp_free(&r);
     snprintf(body, sizeof(body),
              "csrf=%s&current=user+password+1&password=a+new+password&"
@@ -549,12 +404,12 @@ static void test_disable_and_password_change(void **state)
 /* Sign in with a wrong password; its status and how long it took. */
 static long timed_failure(const char *name, double *seconds)
 {
-    char body[128];
-    login_body(body, sizeof(body), name, "wrong password");
+    char *body = http_login_body(name, "wrong password");
     resp r;
     double t0 = server_now();
     request(&r, &NOBODY, "POST", "/login", body, "form", NULL);
     *seconds = server_now() - t0;
+    free(body);
     long status = r.status;
     if (status == 429)
         assert_string_equal(r.retry_after, "900");
@@ -617,16 +472,16 @@ static void test_tokens(void **state)
     resp_free(&r);
     request(&r, &read_only, "POST", "/api/v1/context-issues", ISSUE, "application/json", NULL);
     CHECK_STATUS(&r, 403);
-    HAS(r.body, "manager or contributor");
+    TEXT_HAS(r.body, "manager or contributor");
     resp_free(&r);
     request(&r, &vera, "POST", "/api/v1/context-issues", ISSUE, "application/json", NULL);
     CHECK_STATUS(&r, 403);
-    HAS(r.body, "vera");
+    TEXT_HAS(r.body, "vera");
     resp_free(&r);
     assert_int_equal(issues(), 0);
     request(&r, &admin, "POST", "/api/v1/context-issues", ISSUE, "application/json", NULL);
     CHECK_STATUS(&r, 201);
-    HAS(r.body, "\"created_by\":\"admin\"");
+    TEXT_HAS(r.body, "\"created_by\":\"admin\"");
     resp_free(&r);
     /* Last use is kept; only hashes are stored. */
     assert_int_equal(db_int("SELECT count(*) FROM isms_api_token WHERE last_used_at IS NULL"), 0);
@@ -663,13 +518,13 @@ static void test_tokens(void **state)
     resp_free(&r);
     request(&r, &s, "GET", "/account", NULL, NULL, NULL);
     CHECK_STATUS(&r, 200);
-    HAS(r.body, "from the web");
+    TEXT_HAS(r.body, "from the web");
     assert_null(strstr(r.body, web.token)); /* never shown again */
     resp_free(&r);
     snprintf(body, sizeof(body), "csrf=%s&role=admin&expires=2000-01-01", s.csrf);
     request(&r, &s, "POST", "/account/tokens", body, "form", NULL);
     CHECK_STATUS(&r, 422);
-    HAS(r.body, "must be in the future");
+    TEXT_HAS(r.body, "must be in the future");
     resp_free(&r);
     /* Revoked from the web. */
     snprintf(body, sizeof(body), "csrf=%s", s.csrf);
@@ -698,7 +553,7 @@ static void test_csrf(void **state)
     /* A form without the token, or with another, is refused and writes nothing. */
     request(&r, &s, "POST", "/context-issues", form, "form", NULL);
     CHECK_STATUS(&r, 403);
-    HAS(r.body, "Form expired");
+    TEXT_HAS(r.body, "Form expired");
     resp_free(&r);
     snprintf(body, sizeof(body), "%s&csrf=%s", form, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
     request(&r, &s, "POST", "/context-issues", body, "form", NULL);
@@ -718,7 +573,7 @@ static void test_csrf(void **state)
     /* The JSON API with a session cookie needs X-CSRF-Token. */
     request(&r, &s, "POST", "/api/v1/context-issues", ISSUE, "application/json", NULL);
     CHECK_STATUS(&r, 403);
-    HAS(r.body, "urn:isms:problem:csrf");
+    TEXT_HAS(r.body, "urn:isms:problem:csrf");
     resp_free(&r);
     s.csrf_header = true;
     request(&r, &s, "POST", "/api/v1/context-issues", ISSUE, "application/json", NULL);
@@ -764,7 +619,7 @@ static void expect(const who *w, const char *method, const char *path, const cha
     request(&r, w, method, path, body, body ? "application/json" : NULL, NULL);
     CHECK_STATUS(&r, want);
     if (because)
-        HAS(r.body, because);
+        TEXT_HAS(r.body, because);
     resp_free(&r);
 }
 
@@ -1088,8 +943,8 @@ static void test_listen_any_address(void **state)
     const char *args[] = {"serve", "--db", s.db, "--listen", "0.0.0.0:0", NULL};
     int rc = server_run_isms(args, 2, out, sizeof(out));
     assert_int_equal(rc, SERVER_TIMED_OUT); /* it served until killed */
-    HAS(out, "serving");
-    HAS(out, "http://0.0.0.0:");
+    TEXT_HAS(out, "serving");
+    TEXT_HAS(out, "http://0.0.0.0:");
     server_cleanup(&s);
 }
 

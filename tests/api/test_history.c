@@ -25,6 +25,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../support/http.h"
 #include "../support/server.h"
 
 static test_server SRV;
@@ -33,9 +34,7 @@ static CURL *EASY;
 /* A user of the tests: an API token, and a session with its CSRF token once signed in. */
 typedef struct cred {
     const char *name;
-    char token[64];
-    char session[128]; /* "isms_session=..." */
-    char csrf[64];
+    http_session s; /* the token, or the session and its CSRF token */
 } cred;
 
 /* ann, dpo and vic with their tokens; bea and dpo signed in to the pages. */
@@ -46,57 +45,6 @@ static cred ANN = {.name = "ann"}, DPO = {.name = "dpo"}, VIC = {.name = "vic"},
 /* Who sends the requests; NULL: ann's token for the API, bea's session for the pages. */
 static const cred *AS;
 
-typedef struct resp {
-    long status;
-    char *body;
-    size_t len;
-    json_t *json;
-    char content_type[128];
-    char allow[128];
-    char set_cookie[256];
-} resp;
-
-static void resp_free(resp *r)
-{
-    free(r->body);
-    json_decref(r->json);
-    memset(r, 0, sizeof(*r));
-}
-
-static size_t on_body(char *data, size_t size, size_t n, void *ud)
-{
-    resp *r = ud;
-    size_t add = size * n;
-    char *bigger = realloc(r->body, r->len + add + 1);
-    if (!bigger)
-        abort();
-    r->body = bigger;
-    memcpy(r->body + r->len, data, add);
-    r->len += add;
-    r->body[r->len] = '\0';
-    return add;
-}
-
-static void header_value(char *dst, size_t size, const char *v, size_t len)
-{
-    while (len && (v[len - 1] == '\r' || v[len - 1] == '\n'))
-        len--;
-    snprintf(dst, size, "%.*s", (int)len, v);
-}
-
-static size_t on_header(char *data, size_t size, size_t n, void *ud)
-{
-    resp *r = ud;
-    size_t len = size * n;
-    if (len > 14 && strncasecmp(data, "Content-Type: ", 14) == 0)
-        header_value(r->content_type, sizeof(r->content_type), data + 14, len - 14);
-    if (len > 7 && strncasecmp(data, "Allow: ", 7) == 0)
-        header_value(r->allow, sizeof(r->allow), data + 7, len - 7);
-    if (len > 12 && strncasecmp(data, "Set-Cookie: ", 12) == 0)
-        header_value(r->set_cookie, sizeof(r->set_cookie), data + 12, len - 12);
-    return len;
-}
-
 /*
  * One request; a body is JSON, or a form when form is true (sent with our Origin).
  * It carries AS's credentials: a session cookie (a form gets the session's CSRF token as
@@ -104,79 +52,30 @@ static size_t on_header(char *data, size_t size, size_t n, void *ud)
  */
 static void http(resp *r, const char *method, const char *path, const char *body, bool form)
 {
-    memset(r, 0, sizeof(*r));
     const cred *who = AS ? AS : strncmp(path, "/api/", 5) == 0 ? &ANN : &BEA;
-    char *with_csrf = NULL, line[256];
-    if (who->session[0] && form && body) {
-        size_t n = strlen(body) + strlen(who->csrf) + 8;
+    http_session s = who->s;
+    char *with_csrf = NULL;
+    if (s.cookie[0] && form && body) {
+        size_t n = strlen(body) + strlen(s.csrf) + 8;
         with_csrf = malloc(n);
         if (!with_csrf)
             abort();
-        snprintf(with_csrf, n, "%s%scsrf=%s", body, body[0] ? "&" : "", who->csrf);
+        snprintf(with_csrf, n, "%s%scsrf=%s", body, body[0] ? "&" : "", s.csrf);
         body = with_csrf;
     }
-    curl_easy_reset(EASY);
-    char url[2048];
-    snprintf(url, sizeof(url), "%s%s", SRV.url, path);
-    curl_easy_setopt(EASY, CURLOPT_URL, url);
-    curl_easy_setopt(EASY, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(EASY, CURLOPT_TIMEOUT, 60L);
-    curl_easy_setopt(EASY, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(EASY, CURLOPT_WRITEDATA, r);
-    curl_easy_setopt(EASY, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(EASY, CURLOPT_HEADERDATA, r);
-    struct curl_slist *h = NULL;
+    http_headers h = {0};
     if (body) {
-        curl_easy_setopt(EASY, CURLOPT_POSTFIELDS, body);
-        char origin[128];
-        snprintf(origin, sizeof(origin), "Origin: %s", SRV.url);
-        h = curl_slist_append(h, form ? "Content-Type: application/x-www-form-urlencoded"
-                                      : "Content-Type: application/json");
-        h = curl_slist_append(h, origin);
+        http_header(&h, "Content-Type: %s", form ? HTTP_FORM_TYPE : "application/json");
+        http_header(&h, "Origin: %s", SRV.url);
     }
-    if (strcmp(method, "GET") != 0 && !(strcmp(method, "POST") == 0 && body))
-        curl_easy_setopt(EASY, CURLOPT_CUSTOMREQUEST, method);
-    if (who->session[0]) {
-        snprintf(line, sizeof(line), "Cookie: %s", who->session);
-        h = curl_slist_append(h, line);
-        if (!form) {
-            snprintf(line, sizeof(line), "X-CSRF-Token: %s", who->csrf);
-            h = curl_slist_append(h, line);
-        }
-    } else if (who->token[0]) {
-        snprintf(line, sizeof(line), "Authorization: Bearer %s", who->token);
-        h = curl_slist_append(h, line);
-    }
-    curl_easy_setopt(EASY, CURLOPT_HTTPHEADER, h);
-    CURLcode rc = curl_easy_perform(EASY);
-    curl_slist_free_all(h);
+    if (s.cookie[0])
+        s.token[0] = '\0'; /* a session, else the token */
+    s.csrf_header = !form;
+    http_credentials(&h, &s);
+    http_client c = {.base = SRV.url, .easy = EASY};
+    http_send(r, &c, method, path, body, body ? strlen(body) : 0, h.line);
     free(with_csrf);
-    if (rc != CURLE_OK)
-        fail_msg("%s %s: %s", method, path, curl_easy_strerror(rc));
-    curl_easy_getinfo(EASY, CURLINFO_RESPONSE_CODE, &r->status);
-    if (!r->body)
-        on_body("", 0, 0, r);
-    if (strstr(r->content_type, "json"))
-        r->json = json_loads(r->body, JSON_REJECT_DUPLICATES, NULL);
 }
-
-#define CHECK_STATUS(r, want)                                                                      \
-    do {                                                                                           \
-        if ((r)->status != (want))                                                                 \
-            fail_msg("HTTP %ld, expected %ld: %.3000s", (r)->status, (long)(want), (r)->body);     \
-    } while (0)
-
-#define BODY_HAS(r, s)                                                                             \
-    do {                                                                                           \
-        if (!strstr((r)->body, (s)))                                                               \
-            fail_msg("the body lacks \"%s\":\n%.6000s", (s), (r)->body);                           \
-    } while (0)
-
-#define BODY_LACKS(r, s)                                                                           \
-    do {                                                                                           \
-        if (strstr((r)->body, (s)))                                                                \
-            fail_msg("the body has \"%s\":\n%.6000s", (s), (r)->body);                             \
-    } while (0)
 
 static const char *jstr(const json_t *o, const char *key)
 {
@@ -230,33 +129,12 @@ static void cli(int want, const char *const *args)
 /* Sign in as a browser does; keep the session cookie and the CSRF token of its pages. */
 static bool sign_in(cred *c)
 {
-    const cred *saved = AS;
-    cred anonymous = {.name = c->name};
-    AS = &anonymous;
+    http_client cl = {.base = SRV.url, .easy = EASY};
     resp r;
-    char body[256];
-    snprintf(body, sizeof(body), "name=%s&password=%s", c->name, USER_PASSWORD);
-    for (char *p = body; *p; p++)
-        *p = *p == ' ' ? '+' : *p;
-    http(&r, "POST", "/login", body, true);
-    size_t n = strcspn(r.set_cookie, ";");
-    bool ok = r.status == 303 && strncmp(r.set_cookie, "isms_session=", 13) == 0 &&
-              n < sizeof(c->session);
-    if (ok)
-        snprintf(c->session, sizeof(c->session), "%.*s", (int)n, r.set_cookie);
+    long status = http_login(&r, &cl, &c->s, c->name, USER_PASSWORD);
     resp_free(&r);
-    AS = c;
-    if (ok) {
-        http(&r, "GET", "/", NULL, false);
-        const char *v = strstr(r.body, "name=\"csrf\" value=\"");
-        if (v) {
-            v += strlen("name=\"csrf\" value=\"");
-            snprintf(c->csrf, sizeof(c->csrf), "%.*s", (int)strcspn(v, "\""), v);
-        }
-        resp_free(&r);
-    }
-    AS = saved;
-    return ok && c->csrf[0];
+    return status == 303 && strncmp(c->s.cookie, "isms_session=", 13) == 0 &&
+           http_read_csrf(&cl, &c->s, "/");
 }
 
 static int group_setup(void **state)
@@ -272,8 +150,8 @@ static int group_setup(void **state)
     } users[] = {{&ANN, "manager"}, {&DPO, "admin"}, {&VIC, "viewer"}};
     for (size_t i = 0; i < sizeof(users) / sizeof(users[0]); i++)
         if (!server_add_user(&SRV, users[i].c->name, users[i].roles, USER_PASSWORD) ||
-            !server_mint_token(&SRV, users[i].c->name, NULL, users[i].c->token,
-                               sizeof(users[i].c->token)))
+            !server_mint_token(&SRV, users[i].c->name, NULL, users[i].c->s.token,
+                               sizeof(users[i].c->s.token)))
             return -1;
     if (!server_add_user(&SRV, "bea", "manager", USER_PASSWORD) ||
         !server_add_user(&SRV, "carol", "manager", USER_PASSWORD) || !sign_in(&BEA) ||
@@ -823,7 +701,7 @@ static void test_server_checkpoints(void **state)
     test_server saved = SRV;
     SRV = s;
     cred admin = {.name = SERVER_ADMIN};
-    snprintf(admin.token, sizeof(admin.token), "%s", s.token);
+    http_bearer(&admin.s, s.token);
     AS = &admin;
     EASY = curl_easy_init();
     assert_non_null(EASY);

@@ -28,12 +28,12 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../support/http.h"
 #include "../support/server.h"
 
 #define CSP                                                                                        \
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "                    \
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
-#define FORM_TYPE "application/x-www-form-urlencoded"
 #define ASSET_CACHE "public, max-age=31536000, immutable"
 
 static test_server SRV; /* the server of the running group */
@@ -42,193 +42,33 @@ static char ORIGIN[96]; /* the server's own origin, "http://127.0.0.1:PORT" */
 /* The group's session (a real POST /login as the administrator) and its CSRF token,
  * sent with every request (the token as X-CSRF-Token; tests/api/test_auth.c checks
  * the form field and its refusals). */
-static char SESSION[128]; /* "isms_session=..." */
-static char CSRF[64];
+static http_session SESSION = {.csrf_header = true};
 
 static const char *const PLURALS[] = {"context-issues", "climate-decisions", "interested-parties",
                                       "requirements",   "scope-items",       "processes",
                                       "people"};
 enum { NPLURALS = sizeof(PLURALS) / sizeof(PLURALS[0]) };
 
-/* --- buffers ---------------------------------------------------------------- */
-
-typedef struct buf {
-    char *p;
-    size_t len, cap;
-} buf;
-
-static void buf_add(buf *b, const char *data, size_t n)
-{
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 1024;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *bigger = realloc(b->p, cap);
-        if (!bigger)
-            abort();
-        b->p = bigger;
-        b->cap = cap;
-    }
-    if (n)
-        memcpy(b->p + b->len, data, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-static void buf_addf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void buf_addf(buf *b, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *s = NULL;
-    int n = vasprintf(&s, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        abort();
-    buf_add(b, s, (size_t)n);
-    free(s);
-}
-
 /* --- HTTP ------------------------------------------------------------------- */
 
-typedef struct resp {
-    long status;
-    buf body;
-    json_t *json; /* the parsed body when it is JSON */
-    char content_type[128];
-    char location[512];
-    char etag[64];
-    char cache_control[128];
-    char csp[512];
-    char referrer_policy[64];
-    char allow[128];
-    char nosniff[32];
-    char request_id[64];
-    char set_cookie[256];
-} resp;
-
-static void resp_free(resp *r)
-{
-    free(r->body.p);
-    json_decref(r->json);
-    memset(r, 0, sizeof(*r));
-}
-
-static size_t on_body(char *data, size_t size, size_t n, void *ud)
-{
-    buf_add(ud, data, size * n);
-    return size * n;
-}
-
-static void header_copy(char *dst, size_t size, const char *value, size_t len)
-{
-    while (len && (value[len - 1] == '\r' || value[len - 1] == '\n' || value[len - 1] == ' '))
-        len--;
-    if (len >= size)
-        len = size - 1;
-    memcpy(dst, value, len);
-    dst[len] = '\0';
-}
-
-static size_t on_header(char *data, size_t size, size_t n, void *ud)
-{
-    resp *r = ud;
-    size_t len = size * n;
-    static const struct {
-        const char *name;
-        size_t offset, size;
-    } wanted[] = {
-        {"Content-Type", offsetof(resp, content_type), sizeof(((resp *)0)->content_type)},
-        {"Location", offsetof(resp, location), sizeof(((resp *)0)->location)},
-        {"ETag", offsetof(resp, etag), sizeof(((resp *)0)->etag)},
-        {"Cache-Control", offsetof(resp, cache_control), sizeof(((resp *)0)->cache_control)},
-        {"Content-Security-Policy", offsetof(resp, csp), sizeof(((resp *)0)->csp)},
-        {"Referrer-Policy", offsetof(resp, referrer_policy), sizeof(((resp *)0)->referrer_policy)},
-        {"Allow", offsetof(resp, allow), sizeof(((resp *)0)->allow)},
-        {"X-Content-Type-Options", offsetof(resp, nosniff), sizeof(((resp *)0)->nosniff)},
-        {"X-Request-Id", offsetof(resp, request_id), sizeof(((resp *)0)->request_id)},
-        {"Set-Cookie", offsetof(resp, set_cookie), sizeof(((resp *)0)->set_cookie)},
-    };
-    if (len >= 5 && strncmp(data, "HTTP/", 5) == 0) {
-        /* A new response (after 100 Continue): forget the headers of the last one. */
-        for (size_t i = 0; i < sizeof(wanted) / sizeof(wanted[0]); i++)
-            ((char *)r)[wanted[i].offset] = '\0';
-        return len;
-    }
-    const char *colon = memchr(data, ':', len);
-    if (!colon)
-        return len;
-    size_t nlen = (size_t)(colon - data);
-    const char *value = colon + 1;
-    while (value < data + len && *value == ' ')
-        value++;
-    for (size_t i = 0; i < sizeof(wanted) / sizeof(wanted[0]); i++)
-        if (strlen(wanted[i].name) == nlen && strncasecmp(wanted[i].name, data, nlen) == 0)
-            header_copy((char *)r + wanted[i].offset, wanted[i].size, value,
-                        (size_t)(data + len - value));
-    return len;
-}
-
 /*
- * One request. body NULL sends none (body_len bytes otherwise, so a body may
- * hold NUL); headers: extra header lines, NULL-terminated, or NULL.
+ * One request on the group's kept-alive handle. body NULL sends none (body_len
+ * bytes otherwise, so a body may hold NUL); headers: extra header lines,
+ * NULL-terminated, or NULL. The group's session goes along unless a Cookie is given.
  */
 static void request(resp *r, const char *method, const char *path, const char *body,
                     size_t body_len, const char *const *headers)
 {
-    memset(r, 0, sizeof(*r));
-    curl_easy_reset(EASY);
-    buf url = {0};
-    buf_addf(&url, "%s%s", SRV.url, path);
-    curl_easy_setopt(EASY, CURLOPT_URL, url.p);
-    curl_easy_setopt(EASY, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(EASY, CURLOPT_TIMEOUT, 60L);
-    curl_easy_setopt(EASY, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(EASY, CURLOPT_WRITEDATA, &r->body);
-    curl_easy_setopt(EASY, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(EASY, CURLOPT_HEADERDATA, r);
-    if (strcmp(method, "GET") == 0 && !body) {
-        curl_easy_setopt(EASY, CURLOPT_HTTPGET, 1L);
-    } else {
-        if (strcmp(method, "POST") != 0 || !body)
-            curl_easy_setopt(EASY, CURLOPT_CUSTOMREQUEST, method);
-        if (body) {
-            curl_easy_setopt(EASY, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
-            curl_easy_setopt(EASY, CURLOPT_POSTFIELDS, body);
-        }
-    }
-    struct curl_slist *h = curl_slist_append(NULL, "Expect:"); /* no 100-continue wait */
+    http_headers h = {0};
+    http_header(&h, "Expect:"); /* no 100-continue wait */
     bool own_cookie = false;
-    for (size_t i = 0; headers && headers[i]; i++) {
-        h = curl_slist_append(h, headers[i]);
+    for (size_t i = 0; headers && headers[i]; i++)
         own_cookie |= strncasecmp(headers[i], "Cookie:", 7) == 0;
-    }
-    if (SESSION[0] && !own_cookie) {
-        char line[256];
-        snprintf(line, sizeof(line), "Cookie: %s", SESSION);
-        h = curl_slist_append(h, line);
-        snprintf(line, sizeof(line), "X-CSRF-Token: %s", CSRF);
-        h = curl_slist_append(h, line);
-    }
-    curl_easy_setopt(EASY, CURLOPT_HTTPHEADER, h);
-    CURLcode rc = curl_easy_perform(EASY);
-    curl_slist_free_all(h);
-    if (rc != CURLE_OK) {
-        print_error("%s %s: %s\n", method, path, curl_easy_strerror(rc));
-        free(url.p);
-        fail();
-    }
-    free(url.p);
-    curl_easy_getinfo(EASY, CURLINFO_RESPONSE_CODE, &r->status);
-    if (!r->body.p)
-        buf_add(&r->body, "", 0);
-    if (strncmp(r->content_type, "application/json", 16) == 0 ||
-        strncmp(r->content_type, "application/problem+json", 24) == 0) {
-        json_error_t err;
-        r->json = json_loadb(r->body.p, r->body.len, JSON_REJECT_DUPLICATES, &err);
-        if (!r->json)
-            print_error("response is not JSON (%s): %s\n", err.text, r->body.p);
-    }
+    http_header_lines(&h, headers);
+    if (!own_cookie)
+        http_credentials(&h, &SESSION);
+    http_client c = {.base = SRV.url, .easy = EASY};
+    http_send(r, &c, method, path, body, body_len, h.line);
 }
 
 static void get(resp *r, const char *path)
@@ -259,20 +99,10 @@ static const char **form_headers(const char *content_type, const char *origin,
 /* POST a form as a browser on our own page does. */
 static void post_form(resp *r, const char *path, const char *body)
 {
-    request(r, "POST", path, body, strlen(body), form_headers(FORM_TYPE, ORIGIN, NULL));
+    request(r, "POST", path, body, strlen(body), form_headers(HTTP_FORM_TYPE, ORIGIN, NULL));
 }
 
 /* --- checks ----------------------------------------------------------------- */
-
-#define CHECK_STATUS(r, want) check_status((r), (want), __FILE__, __LINE__)
-static void check_status(const resp *r, long want, const char *file, int line)
-{
-    if (r->status != want) {
-        print_error("%s:%d: HTTP status %ld, expected %ld; body: %.4000s\n", file, line, r->status,
-                    want, r->body.p ? r->body.p : "");
-        _fail(file, line);
-    }
-}
 
 /* The headers every answer carries (docs/WEB.md). */
 static void check_common_headers(const resp *r, const char *file, int line)
@@ -346,7 +176,7 @@ static bool markup_clean(const char *page, char *why, size_t size)
 #define CHECK_HTML(r, want) check_html((r), (want), __FILE__, __LINE__)
 static void check_html(const resp *r, long want, const char *file, int line)
 {
-    check_status(r, want, file, line);
+    http_check_status(r, want, file, line);
     check_common_headers(r, file, line);
     if (strcmp(r->content_type, "text/html; charset=utf-8") != 0) {
         print_error("%s:%d: content type '%s'\n", file, line, r->content_type);
@@ -356,13 +186,12 @@ static void check_html(const resp *r, long want, const char *file, int line)
         print_error("%s:%d: Cache-Control '%s' on a page\n", file, line, r->cache_control);
         _fail(file, line);
     }
-    const char *b = r->body.p ? r->body.p : "";
+    const char *b = r->body ? r->body : "";
     static const char tail[] = "</body>\n</html>\n";
-    if (strncmp(b, "<!DOCTYPE html>\n<html lang=\"en\">\n", 33) != 0 ||
-        r->body.len < sizeof(tail) || strcmp(b + r->body.len - (sizeof(tail) - 1), tail) != 0 ||
-        strlen(b) != r->body.len) {
+    if (strncmp(b, "<!DOCTYPE html>\n<html lang=\"en\">\n", 33) != 0 || r->len < sizeof(tail) ||
+        strcmp(b + r->len - (sizeof(tail) - 1), tail) != 0 || strlen(b) != r->len) {
         print_error("%s:%d: not a whole HTML document: %.300s ... %s\n", file, line, b,
-                    r->body.len > 300 ? b + r->body.len - 300 : "");
+                    r->len > 300 ? b + r->len - 300 : "");
         _fail(file, line);
     }
     /* The CSP forbids inline script and style: the markup must not need them. */
@@ -377,29 +206,10 @@ static void check_html(const resp *r, long want, const char *file, int line)
     }
 }
 
-#define HAS(r, needle) has((r), (needle), __FILE__, __LINE__)
-static void has(const resp *r, const char *needle, const char *file, int line)
-{
-    if (!strstr(r->body.p, needle)) {
-        print_error("%s:%d: the body lacks '%s'; body: %.6000s\n", file, line, needle, r->body.p);
-        _fail(file, line);
-    }
-}
-
-#define LACKS(r, needle) lacks((r), (needle), __FILE__, __LINE__)
-static void lacks(const resp *r, const char *needle, const char *file, int line)
-{
-    const char *at = strstr(r->body.p, needle);
-    if (at) {
-        print_error("%s:%d: the body holds '%s' at: %.300s\n", file, line, needle, at);
-        _fail(file, line);
-    }
-}
-
 /* The text of <main> (malloc'd), where a page says what went wrong. */
 static char *main_of(const resp *r)
 {
-    const char *start = strstr(r->body.p, "<main");
+    const char *start = strstr(r->body, "<main");
     const char *end = start ? strstr(start, "</main>") : NULL;
     assert_non_null(start);
     assert_non_null(end);
@@ -463,7 +273,7 @@ static char *snapshot(void)
             get(&r, path);
             CHECK_STATUS(&r, 200);
             assert_non_null(r.json);
-            buf_addf(&all, "%s:%s\n", PLURALS[k], r.body.p);
+            buf_addf(&all, "%s:%s\n", PLURALS[k], r.body);
             const json_t *next = json_object_get(r.json, "next_cursor");
             if (json_is_string(next))
                 cursor = strdup(json_string_value(next));
@@ -590,7 +400,7 @@ static void refused(resp *r, const char *method, const char *path, const char *b
 
 /* A form post from our own page that is refused. */
 #define FORM_REFUSED(r, path, body, status)                                                        \
-    refused((r), "POST", (path), (body), strlen(body), form_headers(FORM_TYPE, ORIGIN, NULL),      \
+    refused((r), "POST", (path), (body), strlen(body), form_headers(HTTP_FORM_TYPE, ORIGIN, NULL), \
             (status), __FILE__, __LINE__)
 
 /* A form post that succeeds: 303 to want_prefix...?done=done; the Location (malloc'd). */
@@ -601,7 +411,7 @@ static char *post_ok(const char *path, const char *body, const char *want_prefix
 {
     resp r;
     post_form(&r, path, body);
-    check_status(&r, 303, file, line);
+    http_check_status(&r, 303, file, line);
     check_common_headers(&r, file, line);
     char suffix[64];
     snprintf(suffix, sizeof(suffix), "?done=%s", done);
@@ -646,30 +456,13 @@ static char *form_create_issue(const char *title_encoded)
 /* Sign in as the administrator, as a browser does; keep the session cookie and CSRF token. */
 static bool sign_in(void)
 {
-    SESSION[0] = CSRF[0] = '\0';
+    http_client c = {.base = SRV.url, .easy = EASY};
     resp r;
-    buf body = {0};
-    buf_addf(&body, "name=%s&password=", SRV.admin);
-    for (const char *p = SRV.password; *p; p++)
-        buf_addf(&body, *p == ' ' ? "+" : "%c", *p);
-    request(&r, "POST", "/login", body.p, body.len, form_headers(FORM_TYPE, ORIGIN, NULL));
-    free(body.p);
-    size_t n = strcspn(r.set_cookie, ";");
-    bool ok =
-        r.status == 303 && strncmp(r.set_cookie, "isms_session=", 13) == 0 && n < sizeof(SESSION);
-    if (ok)
-        snprintf(SESSION, sizeof(SESSION), "%.*s", (int)n, r.set_cookie);
+    long status = http_login(&r, &c, &SESSION, SRV.admin, SRV.password);
     resp_free(&r);
-    if (!ok)
-        return false;
-    get(&r, "/");
-    const char *v = strstr(r.body.p, "name=\"csrf\" value=\"");
-    if (v) {
-        v += strlen("name=\"csrf\" value=\"");
-        snprintf(CSRF, sizeof(CSRF), "%.*s", (int)strcspn(v, "\""), v);
-    }
-    resp_free(&r);
-    return CSRF[0] != '\0';
+    SESSION.csrf_header = true;
+    return status == 303 && strncmp(SESSION.cookie, "isms_session=", 13) == 0 &&
+           http_read_csrf(&c, &SESSION, "/");
 }
 
 static int group_setup(void **state)
@@ -723,21 +516,21 @@ static void test_home(void **state)
     resp r;
     get(&r, "/");
     CHECK_HTML(&r, 200);
-    HAS(&r, "<meta charset=\"utf-8\">");
-    HAS(&r, "<a class=\"skip-link\" href=\"#main\">Skip to content</a>");
-    HAS(&r, "<li><a href=\"/\" aria-current=\"page\">Overview</a></li>");
-    HAS(&r, "<a class=\"card card-link\" href=\"/clauses/4\"><span class=\"num\">4</span>"
-            "<h2>Context of the organization</h2><p class=\"card-meta\">0 records in ");
-    HAS(&r, "<a class=\"card card-link\" href=\"/clauses/10\">");
-    HAS(&r, "<p class=\"card-meta muted\">Not covered yet</p>");
-    HAS(&r, "<link rel=\"stylesheet\" href=\"/static/style.css?v=");
-    HAS(&r, "<script src=\"/static/app.js?v=");
-    HAS(&r, "<footer class=\"footer\">isms ");
+    BODY_HAS(&r, "<meta charset=\"utf-8\">");
+    BODY_HAS(&r, "<a class=\"skip-link\" href=\"#main\">Skip to content</a>");
+    BODY_HAS(&r, "<li><a href=\"/\" aria-current=\"page\">Overview</a></li>");
+    BODY_HAS(&r, "<a class=\"card card-link\" href=\"/clauses/4\"><span class=\"num\">4</span>"
+                 "<h2>Context of the organization</h2><p class=\"card-meta\">0 records in ");
+    BODY_HAS(&r, "<a class=\"card card-link\" href=\"/clauses/10\">");
+    BODY_HAS(&r, "<p class=\"card-meta muted\">Not covered yet</p>");
+    BODY_HAS(&r, "<link rel=\"stylesheet\" href=\"/static/style.css?v=");
+    BODY_HAS(&r, "<script src=\"/static/app.js?v=");
+    BODY_HAS(&r, "<footer class=\"footer\">isms ");
     resp_free(&r);
     /* A query string changes nothing; an unknown ?done= shows no notice. */
     get(&r, "/?done=bogus");
     CHECK_HTML(&r, 200);
-    LACKS(&r, "class=\"notice");
+    BODY_LACKS(&r, "class=\"notice");
     resp_free(&r);
 }
 
@@ -747,30 +540,30 @@ static void test_clause(void **state)
     resp r;
     get(&r, "/clauses/4");
     CHECK_HTML(&r, 200);
-    HAS(&r, "<h2><span class=\"num\">4.1</span> ");
-    HAS(&r, "<ul class=\"kind-list\">\n<li><a href=\"/context-issues\">Context issues</a> "
-            "<span class=\"count\">0</span>");
-    HAS(&r, "<a href=\"/clauses/4\" aria-current=\"page\"><span class=\"num\">4</span>");
-    HAS(&r, "<nav class=\"breadcrumbs\" aria-label=\"Breadcrumb\"><ol><li><a href=\"/\">"
-            "Overview</a></li>");
+    BODY_HAS(&r, "<h2><span class=\"num\">4.1</span> ");
+    BODY_HAS(&r, "<ul class=\"kind-list\">\n<li><a href=\"/context-issues\">Context issues</a> "
+                 "<span class=\"count\">0</span>");
+    BODY_HAS(&r, "<a href=\"/clauses/4\" aria-current=\"page\"><span class=\"num\">4</span>");
+    BODY_HAS(&r, "<nav class=\"breadcrumbs\" aria-label=\"Breadcrumb\"><ol><li><a href=\"/\">"
+                 "Overview</a></li>");
     resp_free(&r);
     get(&r, "/clauses/10");
     CHECK_HTML(&r, 200);
-    HAS(&r, "<p class=\"muted\">No records kept for this clause yet.</p>");
+    BODY_HAS(&r, "<p class=\"muted\">No records kept for this clause yet.</p>");
     resp_free(&r);
     /* People serve 5.3; 5.1 and 5.2 keep nothing yet. */
     get(&r, "/clauses/5");
     CHECK_HTML(&r, 200);
-    HAS(&r, "<h2><span class=\"num\">5.3</span> Organizational roles, responsibilities and "
-            "authorities</h2>\n<ul class=\"kind-list\">\n<li><a href=\"/people\">People</a> "
-            "<span class=\"count\">0</span>");
-    HAS(&r, "<h2><span class=\"num\">5.1</span> Leadership and commitment</h2>\n"
-            "<p class=\"muted\">No records kept for this clause yet.</p>");
+    BODY_HAS(&r, "<h2><span class=\"num\">5.3</span> Organizational roles, responsibilities and "
+                 "authorities</h2>\n<ul class=\"kind-list\">\n<li><a href=\"/people\">People</a> "
+                 "<span class=\"count\">0</span>");
+    BODY_HAS(&r, "<h2><span class=\"num\">5.1</span> Leadership and commitment</h2>\n"
+                 "<p class=\"muted\">No records kept for this clause yet.</p>");
     resp_free(&r);
     get(&r, "/");
     CHECK_HTML(&r, 200);
-    HAS(&r, "<a class=\"card card-link\" href=\"/clauses/5\"><span class=\"num\">5</span>"
-            "<h2>Leadership</h2><p class=\"card-meta\">0 records in 1 kind</p>");
+    BODY_HAS(&r, "<a class=\"card card-link\" href=\"/clauses/5\"><span class=\"num\">5</span>"
+                 "<h2>Leadership</h2><p class=\"card-meta\">0 records in 1 kind</p>");
     resp_free(&r);
     /* Not top-level clauses, or none at all: 404 pages. */
     static const char *const missing[] = {"/clauses/4.1", "/clauses/11", "/clauses/3", "/clauses/x",
@@ -778,8 +571,8 @@ static void test_clause(void **state)
     for (size_t i = 0; i < sizeof(missing) / sizeof(missing[0]); i++) {
         get(&r, missing[i]);
         CHECK_HTML(&r, 404);
-        HAS(&r, "There is no such clause.");
-        LACKS(&r, "<b>");
+        BODY_HAS(&r, "There is no such clause.");
+        BODY_LACKS(&r, "<b>");
         resp_free(&r);
     }
 }
@@ -810,7 +603,7 @@ static void test_static_files(void **state)
     };
     for (size_t i = 0; i < sizeof(assets) / sizeof(assets[0]); i++) {
         char version[64], path[128], quoted[80];
-        asset_version(page.body.p, assets[i].name, version, sizeof(version));
+        asset_version(page.body, assets[i].name, version, sizeof(version));
         assert_true(strlen(version) >= 8);
         snprintf(quoted, sizeof(quoted), "\"%s\"", version);
         /* Linked with ?v=ETAG; served the same with or without it. */
@@ -824,7 +617,7 @@ static void test_static_files(void **state)
             assert_string_equal(r.content_type, assets[i].type);
             assert_string_equal(r.cache_control, ASSET_CACHE);
             assert_string_equal(r.etag, quoted);
-            assert_true(r.body.len > 0);
+            assert_true(r.len > 0);
             resp_free(&r);
         }
         /* If-None-Match with the ETag (alone, in a list, weak, or *): 304, no body. */
@@ -842,7 +635,7 @@ static void test_static_files(void **state)
             resp r;
             request(&r, "GET", path, NULL, 0, h);
             CHECK_STATUS(&r, 304);
-            assert_int_equal(r.body.len, 0);
+            assert_int_equal(r.len, 0);
             assert_string_equal(r.etag, quoted);
             assert_string_equal(r.cache_control, ASSET_CACHE);
             resp_free(&r);
@@ -855,7 +648,7 @@ static void test_static_files(void **state)
             resp r;
             request(&r, "GET", path, NULL, 0, h);
             CHECK_STATUS(&r, 200);
-            assert_true(r.body.len > 0);
+            assert_true(r.len > 0);
             resp_free(&r);
         }
     }
@@ -867,9 +660,9 @@ static void test_static_files(void **state)
         resp r;
         get(&r, missing[i]);
         CHECK_HTML(&r, 404);
-        HAS(&r, "<h1>Not found</h1>");
+        BODY_HAS(&r, "<h1>Not found</h1>");
         if (i < 3)
-            HAS(&r, "There is no such file.");
+            BODY_HAS(&r, "There is no such file.");
         resp_free(&r);
     }
 }
@@ -892,8 +685,8 @@ static void test_not_found(void **state)
         resp r;
         get(&r, pages[i]);
         CHECK_HTML(&r, 404);
-        HAS(&r, "<h1>Not found</h1>");
-        LACKS(&r, "<script>alert(1)");
+        BODY_HAS(&r, "<h1>Not found</h1>");
+        BODY_LACKS(&r, "<script>alert(1)");
         resp_free(&r);
     }
     /* Under /api the answer stays a problem, not a page. */
@@ -921,14 +714,14 @@ static void test_method_not_allowed(void **state)
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         resp r;
-        const char *h[] = {"Content-Type: " FORM_TYPE, NULL};
+        const char *h[] = {"Content-Type: " HTTP_FORM_TYPE, NULL};
         char *before = snapshot();
         request(&r, cases[i].method, cases[i].path, "title=x", 7, h);
         CHECK_HTML(&r, 405);
         if (strcmp(r.allow, cases[i].allow) != 0)
             fail_msg("%s %s: Allow '%s', expected '%s'", cases[i].method, cases[i].path, r.allow,
                      cases[i].allow);
-        HAS(&r, "<h1>Method not allowed</h1>");
+        BODY_HAS(&r, "<h1>Method not allowed</h1>");
         char *after = snapshot();
         assert_string_equal(before, after);
         free(before);
@@ -947,26 +740,26 @@ static void test_new_form(void **state)
     resp r;
     get(&r, "/context-issues/new");
     CHECK_HTML(&r, 200);
-    HAS(&r, "<form class=\"form\" method=\"post\" action=\"/context-issues\" novalidate>");
-    HAS(&r, "<label for=\"f-title\">Title <span class=\"req\">required</span></label>");
-    HAS(&r, "<input id=\"f-title\" name=\"title\" aria-describedby=\"f-title-hint\" "
-            "type=\"text\" maxlength=\"200\" value=\"\">");
-    HAS(&r, "<select id=\"f-origin\" name=\"origin\"");
-    HAS(&r, "<textarea id=\"f-effect\" name=\"effect\"");
-    HAS(&r, "name=\"review_date\"");
-    HAS(&r, "type=\"date\"");
-    HAS(&r, "<option value=\"open\" selected>open</option>"); /* the default status */
-    HAS(&r, "<button class=\"button primary\" type=\"submit\">Create context issue</button>");
-    HAS(&r, "<a class=\"button subtle\" href=\"/context-issues\">Cancel</a>");
-    LACKS(&r, "name=\"version\"");
-    LACKS(&r, "error-summary");
+    BODY_HAS(&r, "<form class=\"form\" method=\"post\" action=\"/context-issues\" novalidate>");
+    BODY_HAS(&r, "<label for=\"f-title\">Title <span class=\"req\">required</span></label>");
+    BODY_HAS(&r, "<input id=\"f-title\" name=\"title\" aria-describedby=\"f-title-hint\" "
+                 "type=\"text\" maxlength=\"200\" value=\"\">");
+    BODY_HAS(&r, "<select id=\"f-origin\" name=\"origin\"");
+    BODY_HAS(&r, "<textarea id=\"f-effect\" name=\"effect\"");
+    BODY_HAS(&r, "name=\"review_date\"");
+    BODY_HAS(&r, "type=\"date\"");
+    BODY_HAS(&r, "<option value=\"open\" selected>open</option>"); /* the default status */
+    BODY_HAS(&r, "<button class=\"button primary\" type=\"submit\">Create context issue</button>");
+    BODY_HAS(&r, "<a class=\"button subtle\" href=\"/context-issues\">Cancel</a>");
+    BODY_LACKS(&r, "name=\"version\"");
+    BODY_LACKS(&r, "error-summary");
     resp_free(&r);
     /* Query parameters prefill fields, escaped; parameters that are not fields are ignored. */
     get(&r, "/context-issues/new?title=Pre%22%3E%3Cb%3Efilled&origin=external&bogus=1");
     CHECK_HTML(&r, 200);
-    HAS(&r, "value=\"Pre&quot;&gt;&lt;b&gt;filled\"");
-    LACKS(&r, "<b>filled");
-    HAS(&r, "<option value=\"external\" selected>external</option>");
+    BODY_HAS(&r, "value=\"Pre&quot;&gt;&lt;b&gt;filled\"");
+    BODY_LACKS(&r, "<b>filled");
+    BODY_HAS(&r, "<option value=\"external\" selected>external</option>");
     resp_free(&r);
 }
 
@@ -1001,15 +794,15 @@ static void test_create(void **state)
     char notice[128];
     snprintf(notice, sizeof(notice),
              "<div class=\"notice notice-ok\" role=\"status\">Created %s.</div>", id);
-    HAS(&r, notice);
-    HAS(&r, "<h1>Supplier lock-in \xE2\x80\x93 Größe</h1>");
+    BODY_HAS(&r, notice);
+    BODY_HAS(&r, "<h1>Supplier lock-in \xE2\x80\x93 Größe</h1>");
     resp_free(&r);
     free(loc);
     free(id);
 
     /* The content type may carry a charset, in any case; without Origin curl is trusted. */
     before = count_of("context-issues");
-    static const char *const types[] = {FORM_TYPE "; charset=UTF-8",
+    static const char *const types[] = {HTTP_FORM_TYPE "; charset=UTF-8",
                                         "APPLICATION/X-WWW-FORM-URLENCODED"};
     for (size_t i = 0; i < 2; i++) {
         const char *typed = "title=typed&origin=internal&category=legal";
@@ -1020,13 +813,13 @@ static void test_create(void **state)
     }
     const char *no_origin = "title=no+origin&origin=internal&category=legal";
     request(&r, "POST", "/context-issues", no_origin, strlen(no_origin),
-            form_headers(FORM_TYPE, NULL, NULL));
+            form_headers(HTTP_FORM_TYPE, NULL, NULL));
     CHECK_STATUS(&r, 303);
     resp_free(&r);
     const char *same[] = {"Sec-Fetch-Site: same-origin", NULL};
     const char *fetch_site = "title=fetch+site&origin=internal&category=legal";
     request(&r, "POST", "/context-issues", fetch_site, strlen(fetch_site),
-            form_headers(FORM_TYPE, NULL, same));
+            form_headers(HTTP_FORM_TYPE, NULL, same));
     CHECK_STATUS(&r, 303);
     resp_free(&r);
     assert_int_equal(count_of("context-issues"), before + 4);
@@ -1070,11 +863,11 @@ static void test_create_refused_fields(void **state)
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         resp r;
         FORM_REFUSED(&r, "/context-issues", cases[i].body, 422);
-        HAS(&r, "<div class=\"error-summary\" role=\"alert\"");
-        HAS(&r, "<div class=\"field has-error\">");
-        HAS(&r, "<form class=\"form\" method=\"post\" action=\"/context-issues\" novalidate>");
+        BODY_HAS(&r, "<div class=\"error-summary\" role=\"alert\"");
+        BODY_HAS(&r, "<div class=\"field has-error\">");
+        BODY_HAS(&r, "<form class=\"form\" method=\"post\" action=\"/context-issues\" novalidate>");
         for (size_t n = 0; n < 4 && cases[i].names[n]; n++)
-            HAS(&r, cases[i].names[n]);
+            BODY_HAS(&r, cases[i].names[n]);
         resp_free(&r);
     }
     /* Too long (201 characters, the limit is 200): refused, the whole text kept. */
@@ -1089,9 +882,9 @@ static void test_create_refused_fields(void **state)
     buf_add(&kept, "\"", 1);
     resp r;
     FORM_REFUSED(&r, "/context-issues", body.p, 422);
-    HAS(&r, "href=\"#f-title\"");
-    HAS(&r, "<p class=\"error\" id=\"f-title-error\">");
-    HAS(&r, kept.p);
+    BODY_HAS(&r, "href=\"#f-title\"");
+    BODY_HAS(&r, "<p class=\"error\" id=\"f-title-error\">");
+    BODY_HAS(&r, kept.p);
     resp_free(&r);
     free(body.p);
     free(kept.p);
@@ -1108,9 +901,9 @@ static void test_create_cross_site(void **state)
     for (size_t i = 0; i < sizeof(origins) / sizeof(origins[0]); i++) {
         resp r;
         REFUSED(&r, "POST", "/context-issues", body, strlen(body),
-                form_headers(FORM_TYPE, origins[i], NULL), 403);
+                form_headers(HTTP_FORM_TYPE, origins[i], NULL), 403);
         MAIN_NAMES(&r, "another site");
-        LACKS(&r, "Forged");
+        BODY_LACKS(&r, "Forged");
         resp_free(&r);
     }
     /* Without Origin, Sec-Fetch-Site decides: only same-origin and none are ours. */
@@ -1119,7 +912,7 @@ static void test_create_cross_site(void **state)
         const char *more[] = {sites[i], NULL};
         resp r;
         REFUSED(&r, "POST", "/context-issues", body, strlen(body),
-                form_headers(FORM_TYPE, NULL, more), 403);
+                form_headers(HTTP_FORM_TYPE, NULL, more), 403);
         MAIN_NAMES(&r, "another site");
         resp_free(&r);
     }
@@ -1138,8 +931,8 @@ static void test_create_wrong_content_type(void **state)
         "application/json",
         "text/plain",
         "multipart/form-data; boundary=x",
-        FORM_TYPE "x",
-        FORM_TYPE "-utf8",
+        HTTP_FORM_TYPE "x",
+        HTTP_FORM_TYPE "-utf8",
         "application/x-www-form",
         NULL, /* none at all */
     };
@@ -1147,7 +940,7 @@ static void test_create_wrong_content_type(void **state)
         resp r;
         REFUSED(&r, "POST", "/context-issues", body, strlen(body),
                 form_headers(types[i], ORIGIN, NULL), 415);
-        MAIN_NAMES(&r, FORM_TYPE);
+        MAIN_NAMES(&r, HTTP_FORM_TYPE);
         resp_free(&r);
     }
 }
@@ -1179,7 +972,7 @@ static void test_create_raw_nul(void **state)
     static const char nul[] = "title=ok&origin=internal&category=legal&effect=a\0b";
     resp r;
     REFUSED(&r, "POST", "/context-issues", nul, sizeof(nul) - 1,
-            form_headers(FORM_TYPE, ORIGIN, NULL), 400);
+            form_headers(HTTP_FORM_TYPE, ORIGIN, NULL), 400);
     MAIN_NAMES(&r, "effect");
     resp_free(&r);
 }
@@ -1228,30 +1021,30 @@ static void test_detail_page(void **state)
     get(&r, path);
     CHECK_HTML(&r, 200);
     snprintf(want, sizeof(want), "<p class=\"kicker\">%s \xC2\xB7 Context issue</p>", id);
-    HAS(&r, want);
-    HAS(&r, "<h1>Detailed issue</h1>");
-    HAS(&r, "<div class=\"badges\"><span class=\"badge badge-info\">open</span></div>");
-    HAS(&r, "<div><dt>Category</dt><dd>regulatory</dd></div>");
-    HAS(&r, "<dd class=\"prose\">line one\nline two</dd>");
-    HAS(&r, "<div><dt>Owner</dt><dd><span class=\"muted\">Not set</span></dd></div>");
+    BODY_HAS(&r, want);
+    BODY_HAS(&r, "<h1>Detailed issue</h1>");
+    BODY_HAS(&r, "<div class=\"badges\"><span class=\"badge badge-info\">open</span></div>");
+    BODY_HAS(&r, "<div><dt>Category</dt><dd>regulatory</dd></div>");
+    BODY_HAS(&r, "<dd class=\"prose\">line one\nline two</dd>");
+    BODY_HAS(&r, "<div><dt>Owner</dt><dd><span class=\"muted\">Not set</span></dd></div>");
     snprintf(want, sizeof(want),
              "<a class=\"button primary\" href=\"/context-issues/%s/edit\">"
              "Edit</a>",
              id);
-    HAS(&r, want);
+    BODY_HAS(&r, want);
     snprintf(want, sizeof(want), "action=\"/context-issues/%s/retire\"", id);
-    HAS(&r, want);
-    HAS(&r, "<input type=\"hidden\" name=\"version\" value=\"1\">");
-    HAS(&r, "<li><a href=\"/context-issues\">Context issues</a></li>");
-    LACKS(&r, "/delete\""); /* context issues are retired, never deleted */
+    BODY_HAS(&r, want);
+    BODY_HAS(&r, "<input type=\"hidden\" name=\"version\" value=\"1\">");
+    BODY_HAS(&r, "<li><a href=\"/context-issues\">Context issues</a></li>");
+    BODY_LACKS(&r, "/delete\""); /* context issues are retired, never deleted */
     /* Times to the minute for people, exact in the datetime attribute. */
-    char *created = between(r.body.p, "<dt>Created</dt><dd><time datetime=\"", "\"");
+    char *created = between(r.body, "<dt>Created</dt><dd><time datetime=\"", "\"");
     assert_non_null(created);
     assert_int_equal(strlen(created), 24); /* 2026-12-02T05:27:42.916Z */
     /* The actor is the signed-in user (here the API's, the same administrator). */
     snprintf(want, sizeof(want), ">%.10s %.5s UTC</time> <span class=\"muted\">by %s</span>",
              created, created + 11, SRV.admin);
-    HAS(&r, want);
+    BODY_HAS(&r, want);
     free(created);
     resp_free(&r);
     /* The id of one kind is no record of another. */
@@ -1271,9 +1064,9 @@ static void test_edit(void **state)
     resp r;
     get(&r, path);
     CHECK_HTML(&r, 200);
-    HAS(&r, "<input type=\"hidden\" name=\"version\" value=\"1\">");
-    HAS(&r, "value=\"Before edit\"");
-    HAS(&r, "<button class=\"button primary\" type=\"submit\">Save changes</button>");
+    BODY_HAS(&r, "<input type=\"hidden\" name=\"version\" value=\"1\">");
+    BODY_HAS(&r, "value=\"Before edit\"");
+    BODY_HAS(&r, "<button class=\"button primary\" type=\"submit\">Save changes</button>");
     resp_free(&r);
     snprintf(loc_prefix, sizeof(loc_prefix), "/context-issues/%s", id);
     char *loc = POST_OK(path,
@@ -1291,15 +1084,15 @@ static void test_edit(void **state)
     char notice[128];
     snprintf(notice, sizeof(notice),
              "<div class=\"notice notice-ok\" role=\"status\">Saved %s.</div>", id);
-    HAS(&r, notice);
+    BODY_HAS(&r, notice);
     resp_free(&r);
     free(loc);
 
     /* Refused edits: the values typed kept, nothing changed. */
     FORM_REFUSED(&r, path, "version=2&title=&origin=internal&category=legal&effect=my+words", 422);
-    HAS(&r, "href=\"#f-title\"");
-    HAS(&r, ">my words</textarea>");
-    HAS(&r, "<input type=\"hidden\" name=\"version\" value=\"2\">");
+    BODY_HAS(&r, "href=\"#f-title\"");
+    BODY_HAS(&r, ">my words</textarea>");
+    BODY_HAS(&r, "<input type=\"hidden\" name=\"version\" value=\"2\">");
     resp_free(&r);
     /* Without the version read, or with one that is not a version: 400. */
     static const char *const versions[] = {"", "version=&", "version=abc&", "version=0&",
@@ -1315,7 +1108,7 @@ static void test_edit(void **state)
     /* Cross-site and wrong type apply to edits as well. */
     const char *body = "version=2&title=Forged&origin=internal&category=legal";
     REFUSED(&r, "POST", path, body, strlen(body),
-            form_headers(FORM_TYPE, "http://evil.example", NULL), 403);
+            form_headers(HTTP_FORM_TYPE, "http://evil.example", NULL), 403);
     resp_free(&r);
     REFUSED(&r, "POST", path, body, strlen(body), form_headers("text/plain", ORIGIN, NULL), 415);
     resp_free(&r);
@@ -1345,11 +1138,11 @@ static void test_edit_stale_version(void **state)
                  "version=1&title=Mine&origin=internal&category=legal&status=open"
                  "&effect=my+careful+words",
                  409);
-    HAS(&r, "value=\"Mine\"");
-    HAS(&r, ">my careful words</textarea>");
-    HAS(&r, "<input type=\"hidden\" name=\"version\" value=\"2\">");
-    HAS(&r, "<div class=\"notice notice-error\" role=\"alert\">Someone changed this record");
-    LACKS(&r, "value=\"Theirs\"");
+    BODY_HAS(&r, "value=\"Mine\"");
+    BODY_HAS(&r, ">my careful words</textarea>");
+    BODY_HAS(&r, "<input type=\"hidden\" name=\"version\" value=\"2\">");
+    BODY_HAS(&r, "<div class=\"notice notice-error\" role=\"alert\">Someone changed this record");
+    BODY_LACKS(&r, "value=\"Theirs\"");
     resp_free(&r);
     resp api;
     api_record(&api, "context-issues", id);
@@ -1383,9 +1176,9 @@ static void test_retire(void **state)
     for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
         resp r;
         FORM_REFUSED(&r, path, bodies[i], 422);
-        HAS(&r, "<h1>To retire</h1>");
-        HAS(&r, "<p class=\"error\" id=\"f-reason-error\">");
-        HAS(&r, "aria-invalid=\"true\"");
+        BODY_HAS(&r, "<h1>To retire</h1>");
+        BODY_HAS(&r, "<p class=\"error\" id=\"f-reason-error\">");
+        BODY_HAS(&r, "aria-invalid=\"true\"");
         MAIN_NAMES(&r, "reason: is required");
         resp_free(&r);
     }
@@ -1395,11 +1188,11 @@ static void test_retire(void **state)
     MAIN_NAMES(&r, "version");
     resp_free(&r);
     FORM_REFUSED(&r, path, "version=7&reason=Kept+%3Creason%3E", 409);
-    HAS(&r, ">Kept &lt;reason&gt;</textarea>");
+    BODY_HAS(&r, ">Kept &lt;reason&gt;</textarea>");
     resp_free(&r);
     const char *forged = "version=1&reason=forged";
     REFUSED(&r, "POST", path, forged, strlen(forged),
-            form_headers(FORM_TYPE, "http://evil.example", NULL), 403);
+            form_headers(HTTP_FORM_TYPE, "http://evil.example", NULL), 403);
     resp_free(&r);
     resp api;
     api_record(&api, "context-issues", id);
@@ -1416,11 +1209,11 @@ static void test_retire(void **state)
     char notice[128];
     snprintf(notice, sizeof(notice),
              "<div class=\"notice notice-ok\" role=\"status\">Retired %s.</div>", id);
-    HAS(&r, notice);
-    HAS(&r, "<span class=\"badge badge-muted\">Retired</span>");
-    HAS(&r, "<dt>Reason for retiring</dt><dd class=\"prose\">No longer relevant</dd>");
-    LACKS(&r, "/retire\""); /* no retire form on a retired record */
-    LACKS(&r, "/edit\"");
+    BODY_HAS(&r, notice);
+    BODY_HAS(&r, "<span class=\"badge badge-muted\">Retired</span>");
+    BODY_HAS(&r, "<dt>Reason for retiring</dt><dd class=\"prose\">No longer relevant</dd>");
+    BODY_LACKS(&r, "/retire\""); /* no retire form on a retired record */
+    BODY_LACKS(&r, "/edit\"");
     resp_free(&r);
     free(loc);
     /* A retired record is not edited, nor retired again. */
@@ -1464,8 +1257,8 @@ static void test_delete_process(void **state)
     resp r;
     get(&r, page);
     CHECK_HTML(&r, 200);
-    HAS(&r, "class=\"form confirm\"");
-    HAS(&r, question);
+    BODY_HAS(&r, "class=\"form confirm\"");
+    BODY_HAS(&r, question);
     resp_free(&r);
     /* A stale version is refused and nothing goes. */
     FORM_REFUSED(&r, path, "version=7", 409);
@@ -1480,13 +1273,13 @@ static void test_delete_process(void **state)
     CHECK_HTML(&r, 200);
     char notice[96];
     snprintf(notice, sizeof(notice), ">Deleted %s.</div>", id);
-    HAS(&r, notice);
+    BODY_HAS(&r, notice);
     resp_free(&r);
     /* The notice echoes only an id of the list's kind, never other text from the URL. */
     get(&r, "/processes?done=deleted&record=Your+account+is+locked");
     CHECK_HTML(&r, 200);
-    HAS(&r, ">Deleted.</div>");
-    LACKS(&r, "locked");
+    BODY_HAS(&r, ">Deleted.</div>");
+    BODY_LACKS(&r, "locked");
     resp_free(&r);
     get(&r, page);
     CHECK_HTML(&r, 404);
@@ -1502,16 +1295,16 @@ static void test_person_pages(void **state)
     resp r;
     get(&r, "/people/new");
     CHECK_HTML(&r, 200);
-    HAS(&r, "<form class=\"form\" method=\"post\" action=\"/people\" novalidate>");
-    HAS(&r, "<label for=\"f-name\">Name <span class=\"req\">required</span></label>");
-    HAS(&r, "<input id=\"f-name\" name=\"name\" aria-describedby=\"f-name-hint\" "
-            "type=\"text\" maxlength=\"120\" value=\"\">");
-    HAS(&r, "<input id=\"f-email\" name=\"email\" aria-describedby=\"f-email-hint\" "
-            "type=\"text\" maxlength=\"254\" value=\"\">");
-    HAS(&r, "<select id=\"f-manager\" name=\"manager\" aria-describedby=\"f-manager-hint\">"
-            "<option value=\"\" selected>None</option>");
-    HAS(&r, "<select id=\"f-top_management\" name=\"top_management\"");
-    HAS(&r, "<button class=\"button primary\" type=\"submit\">Create person</button>");
+    BODY_HAS(&r, "<form class=\"form\" method=\"post\" action=\"/people\" novalidate>");
+    BODY_HAS(&r, "<label for=\"f-name\">Name <span class=\"req\">required</span></label>");
+    BODY_HAS(&r, "<input id=\"f-name\" name=\"name\" aria-describedby=\"f-name-hint\" "
+                 "type=\"text\" maxlength=\"120\" value=\"\">");
+    BODY_HAS(&r, "<input id=\"f-email\" name=\"email\" aria-describedby=\"f-email-hint\" "
+                 "type=\"text\" maxlength=\"254\" value=\"\">");
+    BODY_HAS(&r, "<select id=\"f-manager\" name=\"manager\" aria-describedby=\"f-manager-hint\">"
+                 "<option value=\"\" selected>None</option>");
+    BODY_HAS(&r, "<select id=\"f-top_management\" name=\"top_management\"");
+    BODY_HAS(&r, "<button class=\"button primary\" type=\"submit\">Create person</button>");
     resp_free(&r);
 
     /* Created from the form, every control sent as a browser does. */
@@ -1532,13 +1325,13 @@ static void test_person_pages(void **state)
 
     /* The rules of a person, named next to their field; the typed values kept. */
     FORM_REFUSED(&r, "/people", "name=Eve+Example&email=eve+at+example.com&top_management=", 422);
-    HAS(&r, "href=\"#f-email\"");
-    HAS(&r, "<p class=\"error\" id=\"f-email-error\">");
-    HAS(&r, "value=\"Eve Example\"");
-    HAS(&r, "value=\"eve at example.com\"");
+    BODY_HAS(&r, "href=\"#f-email\"");
+    BODY_HAS(&r, "<p class=\"error\" id=\"f-email-error\">");
+    BODY_HAS(&r, "value=\"Eve Example\"");
+    BODY_HAS(&r, "value=\"eve at example.com\"");
     resp_free(&r);
     FORM_REFUSED(&r, "/people", "name=Eve+Example&manager=PER-999", 422);
-    HAS(&r, "href=\"#f-manager\"");
+    BODY_HAS(&r, "href=\"#f-manager\"");
     MAIN_NAMES(&r, "PER-999 does not exist");
     resp_free(&r);
     char body[512], path[160], want[512];
@@ -1566,16 +1359,16 @@ static void test_person_pages(void **state)
     snprintf(want, sizeof(want),
              "<div><dt>Owner</dt><dd><a href=\"/people/%s\">%s Jonas Weber</a></dd></div>", ciso,
              ciso);
-    HAS(&r, want);
+    BODY_HAS(&r, want);
     resp_free(&r);
     snprintf(path, sizeof(path), "/context-issues/%s/edit", issue);
     get(&r, path);
     CHECK_HTML(&r, 200);
     snprintf(want, sizeof(want), "<option value=\"%s\" selected>%s Jonas Weber</option>", ciso,
              ciso);
-    HAS(&r, want);
+    BODY_HAS(&r, want);
     snprintf(want, sizeof(want), "<option value=\"%s\">%s Greta Lindqvist</option>", ceo, ceo);
-    HAS(&r, want);
+    BODY_HAS(&r, want);
     resp_free(&r);
 
     /* The person's page: their manager, and the records that name them. */
@@ -1583,21 +1376,22 @@ static void test_person_pages(void **state)
     get(&r, path);
     CHECK_HTML(&r, 200);
     snprintf(want, sizeof(want), "<p class=\"kicker\">%s \xC2\xB7 Person</p>", ciso);
-    HAS(&r, want);
-    HAS(&r, "<h1>Jonas Weber</h1>");
+    BODY_HAS(&r, want);
+    BODY_HAS(&r, "<h1>Jonas Weber</h1>");
     snprintf(want, sizeof(want),
              "<div><dt>Manager</dt><dd><a href=\"/people/%s\">%s Greta Lindqvist</a></dd></div>",
              ceo, ceo);
-    HAS(&r, want);
-    HAS(&r, "<h2>Referred to by</h2>");
+    BODY_HAS(&r, want);
+    BODY_HAS(&r, "<h2>Referred to by</h2>");
     snprintf(want, sizeof(want),
              "<li><a href=\"/context-issues/%s\">%s Skills shortage</a> <span class=\"muted\">"
              "Context issue, Owner</span></li>",
              issue, issue);
-    HAS(&r, want);
-    HAS(&r, "<li><a href=\"/clauses/5\">5 Leadership</a></li><li><a href=\"/people\">People</a>"
-            "</li>");
-    LACKS(&r, "/delete\""); /* people are retired, never deleted */
+    BODY_HAS(&r, want);
+    BODY_HAS(&r,
+             "<li><a href=\"/clauses/5\">5 Leadership</a></li><li><a href=\"/people\">People</a>"
+             "</li>");
+    BODY_LACKS(&r, "/delete\""); /* people are retired, never deleted */
     resp_free(&r);
     snprintf(path, sizeof(path), "/people/%s", ceo);
     get(&r, path);
@@ -1606,33 +1400,34 @@ static void test_person_pages(void **state)
              "<li><a href=\"/people/%s\">%s Jonas Weber</a> <span class=\"muted\">Person, "
              "Manager</span></li>",
              ciso, ciso);
-    HAS(&r, want);
+    BODY_HAS(&r, want);
     resp_free(&r);
 
     /* Leaving while owning records in force: refused, naming the records, nothing changed. */
     snprintf(path, sizeof(path), "/people/%s/retire", ciso);
     FORM_REFUSED(&r, path, "version=1&reason=Left+the+company", 409);
     snprintf(want, sizeof(want), "<a href=\"/context-issues/%s\">%s</a>", issue, issue);
-    HAS(&r, want);
+    BODY_HAS(&r, want);
     resp_free(&r);
 
     /* The list: name, department, top management; filters by department, manager, top management. */
     get(&r, "/people?top_management=true");
     CHECK_HTML(&r, 200);
-    HAS(&r, "<a href=\"/people?top_management=true&amp;sort=name\">Name</a>");
-    HAS(&r, ">Top management</th>");
-    HAS(&r, "Greta Lindqvist");
-    LACKS(&r, "Jonas Weber</a></td>");
-    HAS(&r, "<select id=\"f-manager\" name=\"manager\"><option value=\"\" selected>Any</option>");
-    HAS(&r, "<input id=\"f-department\" name=\"department\" type=\"search\"");
+    BODY_HAS(&r, "<a href=\"/people?top_management=true&amp;sort=name\">Name</a>");
+    BODY_HAS(&r, ">Top management</th>");
+    BODY_HAS(&r, "Greta Lindqvist");
+    BODY_LACKS(&r, "Jonas Weber</a></td>");
+    BODY_HAS(&r,
+             "<select id=\"f-manager\" name=\"manager\"><option value=\"\" selected>Any</option>");
+    BODY_HAS(&r, "<input id=\"f-department\" name=\"department\" type=\"search\"");
     resp_free(&r);
     snprintf(path, sizeof(path), "/context-issues?owner=%s", ciso);
     get(&r, path);
     CHECK_HTML(&r, 200);
-    HAS(&r, "Skills shortage");
+    BODY_HAS(&r, "Skills shortage");
     snprintf(want, sizeof(want), "<option value=\"%s\" selected>%s Jonas Weber</option>", ciso,
              ciso);
-    HAS(&r, want);
+    BODY_HAS(&r, want);
     resp_free(&r);
     free(ceo);
     free(ciso);
@@ -1666,8 +1461,8 @@ static void test_script_title_escaped(void **state)
             resp r;
             get(&r, pages[p]);
             CHECK_HTML(&r, 200);
-            HAS(&r, escaped[t]);
-            LACKS(&r, raw[t]);
+            BODY_HAS(&r, escaped[t]);
+            BODY_LACKS(&r, raw[t]);
             resp_free(&r);
         }
         /* In the search box of the list too. */
@@ -1678,8 +1473,8 @@ static void test_script_title_escaped(void **state)
         resp r;
         get(&r, search);
         CHECK_HTML(&r, 200);
-        HAS(&r, escaped[t]);
-        LACKS(&r, raw[t]);
+        BODY_HAS(&r, escaped[t]);
+        BODY_LACKS(&r, raw[t]);
         resp_free(&r);
         free(id);
     }
@@ -1717,7 +1512,7 @@ static void test_list_setup(void **state)
 static void row_ids(const resp *r, char *out, size_t size)
 {
     out[0] = '\0';
-    const char *p = r->body.p;
+    const char *p = r->body;
     while ((p = strstr(p, "<td class=\"id\"><a href=\"/context-issues/"))) {
         p = strchr(p, '>') + 1;
         p = strchr(p, '>') + 1;
@@ -1749,20 +1544,21 @@ static void test_list_page(void **state)
     resp r;
     get(&r, "/context-issues");
     CHECK_HTML(&r, 200);
-    HAS(&r, "<form class=\"filters\" method=\"get\" action=\"/context-issues\" role=\"search\">");
-    HAS(&r, "<input type=\"search\" id=\"f-q\" name=\"q\" value=\"\">");
-    HAS(&r, "<select id=\"f-origin\" name=\"origin\"");
-    HAS(&r, "<option value=\"\" selected>Any</option>");
-    HAS(&r, "<option value=\"exclude\" selected>Hidden</option>");
-    HAS(&r, "<p class=\"count\">5 records</p>");
-    HAS(&r, "<table class=\"records\">");
-    HAS(&r, "<th scope=\"col\" class=\"sorted\" aria-sort=\"ascending\">"
-            "<a href=\"/context-issues?sort=-id\">Id</a></th>");
-    HAS(&r, "<td class=\"title\"><a href=\"/context-issues/ISS-1\">Alpha staffing</a></td>");
-    HAS(&r, "<span class=\"badge badge-info\">open</span>");
-    HAS(&r, "<a class=\"button primary\" href=\"/context-issues/new\">New context issue</a>");
-    HAS(&r, "<li><a href=\"/context-issues\" aria-current=\"page\">Context issues</a></li>");
-    LACKS(&r, "class=\"retired\"");
+    BODY_HAS(&r,
+             "<form class=\"filters\" method=\"get\" action=\"/context-issues\" role=\"search\">");
+    BODY_HAS(&r, "<input type=\"search\" id=\"f-q\" name=\"q\" value=\"\">");
+    BODY_HAS(&r, "<select id=\"f-origin\" name=\"origin\"");
+    BODY_HAS(&r, "<option value=\"\" selected>Any</option>");
+    BODY_HAS(&r, "<option value=\"exclude\" selected>Hidden</option>");
+    BODY_HAS(&r, "<p class=\"count\">5 records</p>");
+    BODY_HAS(&r, "<table class=\"records\">");
+    BODY_HAS(&r, "<th scope=\"col\" class=\"sorted\" aria-sort=\"ascending\">"
+                 "<a href=\"/context-issues?sort=-id\">Id</a></th>");
+    BODY_HAS(&r, "<td class=\"title\"><a href=\"/context-issues/ISS-1\">Alpha staffing</a></td>");
+    BODY_HAS(&r, "<span class=\"badge badge-info\">open</span>");
+    BODY_HAS(&r, "<a class=\"button primary\" href=\"/context-issues/new\">New context issue</a>");
+    BODY_HAS(&r, "<li><a href=\"/context-issues\" aria-current=\"page\">Context issues</a></li>");
+    BODY_LACKS(&r, "class=\"retired\"");
     resp_free(&r);
     ROWS_ARE("/context-issues", "ISS-1 ISS-2 ISS-3 ISS-4 ISS-5");
 }
@@ -1780,9 +1576,9 @@ static void test_list_sort(void **state)
     get(&r, "/context-issues?sort=-id&origin=internal");
     CHECK_HTML(&r, 200);
     /* The sorted column says so; its link flips the order and keeps the filters. */
-    HAS(&r, "<th scope=\"col\" class=\"sorted\" aria-sort=\"descending\">"
-            "<a href=\"/context-issues?origin=internal&amp;sort=id\">Id</a></th>");
-    HAS(&r, "<a href=\"/context-issues?origin=internal&amp;sort=title\">Title</a>");
+    BODY_HAS(&r, "<th scope=\"col\" class=\"sorted\" aria-sort=\"descending\">"
+                 "<a href=\"/context-issues?origin=internal&amp;sort=id\">Id</a></th>");
+    BODY_HAS(&r, "<a href=\"/context-issues?origin=internal&amp;sort=title\">Title</a>");
     resp_free(&r);
 }
 
@@ -1804,15 +1600,15 @@ static void test_list_filter_and_search(void **state)
     resp r;
     get(&r, "/context-issues?retired=only");
     CHECK_HTML(&r, 200);
-    HAS(&r, "<tr class=\"retired\">");
-    HAS(&r, "<option value=\"only\" selected>Only retired</option>");
+    BODY_HAS(&r, "<tr class=\"retired\">");
+    BODY_HAS(&r, "<option value=\"only\" selected>Only retired</option>");
     resp_free(&r);
     /* The controls show the query. */
     get(&r, "/context-issues?q=zebra&origin=internal");
     CHECK_HTML(&r, 200);
-    HAS(&r, "<input type=\"search\" id=\"f-q\" name=\"q\" value=\"zebra\">");
-    HAS(&r, "<option value=\"internal\" selected>internal</option>");
-    HAS(&r, "<p class=\"count\">1 record</p>");
+    BODY_HAS(&r, "<input type=\"search\" id=\"f-q\" name=\"q\" value=\"zebra\">");
+    BODY_HAS(&r, "<option value=\"internal\" selected>internal</option>");
+    BODY_HAS(&r, "<p class=\"count\">1 record</p>");
     resp_free(&r);
 }
 
@@ -1822,9 +1618,9 @@ static void test_list_paging(void **state)
     resp r;
     get(&r, "/context-issues?limit=2");
     CHECK_HTML(&r, 200);
-    HAS(&r, "<p class=\"count\">5 records</p>");
-    HAS(&r, "<nav class=\"pager\" aria-label=\"Pages\">");
-    char *next = between(r.body.p, "<a class=\"button\" href=\"", "\" rel=\"next\">Next page</a>");
+    BODY_HAS(&r, "<p class=\"count\">5 records</p>");
+    BODY_HAS(&r, "<nav class=\"pager\" aria-label=\"Pages\">");
+    char *next = between(r.body, "<a class=\"button\" href=\"", "\" rel=\"next\">Next page</a>");
     assert_non_null(next);
     resp_free(&r);
     /* The link is attribute-escaped: turn &amp; back into & to follow it. */
@@ -1843,7 +1639,7 @@ static void test_list_paging(void **state)
     ROWS_ARE(path.p, "ISS-3 ISS-4");
     get(&r, path.p);
     CHECK_HTML(&r, 200);
-    HAS(&r, "<a class=\"button\" href=\"/context-issues?limit=2\">First page</a>");
+    BODY_HAS(&r, "<a class=\"button\" href=\"/context-issues?limit=2\">First page</a>");
     resp_free(&r);
     free(path.p);
 }
@@ -1854,13 +1650,13 @@ static void test_list_empty(void **state)
     resp r;
     get(&r, "/context-issues?q=nothing-matches-this");
     CHECK_HTML(&r, 200);
-    HAS(&r, "<p class=\"count\">0 records</p>");
-    HAS(&r, "<p class=\"empty\">No context issues match.</p>");
-    LACKS(&r, "<table");
+    BODY_HAS(&r, "<p class=\"count\">0 records</p>");
+    BODY_HAS(&r, "<p class=\"empty\">No context issues match.</p>");
+    BODY_LACKS(&r, "<table");
     resp_free(&r);
     get(&r, "/scope-items");
     CHECK_HTML(&r, 200);
-    HAS(&r, "<p class=\"empty\">No scope items match.</p>");
+    BODY_HAS(&r, "<p class=\"empty\">No scope items match.</p>");
     resp_free(&r);
 }
 
@@ -1888,22 +1684,22 @@ static void test_list_bad_query(void **state)
         get(&r, path);
         CHECK_HTML(&r, 400);
         /* The list page, with an error notice naming the parameter, and no rows. */
-        HAS(&r, "<form class=\"filters\"");
-        char *notice = between(r.body.p, "<div class=\"notice notice-error\"", "</div>");
+        BODY_HAS(&r, "<form class=\"filters\"");
+        char *notice = between(r.body, "<div class=\"notice notice-error\"", "</div>");
         if (!notice)
-            fail_msg("%s: no notice-error; body: %.6000s", path, r.body.p);
+            fail_msg("%s: no notice-error; body: %.6000s", path, r.body);
         if (!strstr(notice, cases[i].param))
             fail_msg("%s: the notice does not name '%s': %s", path, cases[i].param, notice);
         free(notice);
-        LACKS(&r, "<table");
+        BODY_LACKS(&r, "<table");
         resp_free(&r);
     }
     /* A hostile parameter name is escaped where it is named. */
     resp r;
     get(&r, "/context-issues?%3Cscript%3Ealert(1)%3C%2Fscript%3E=1");
     CHECK_HTML(&r, 400);
-    LACKS(&r, "<script>alert(1)");
-    HAS(&r, "&lt;script&gt;");
+    BODY_LACKS(&r, "<script>alert(1)");
+    BODY_HAS(&r, "&lt;script&gt;");
     resp_free(&r);
 }
 
