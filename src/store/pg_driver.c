@@ -35,15 +35,15 @@ enum { STMT_CACHE_SIZE = 128, PARAMS_MAX = 256 };
 #define LOCK_MIGRATE "1769172302"
 
 typedef struct stmt_slot {
-    char *sql;     /* NULL: free slot */
+    char *sql; /* NULL: free slot */
     uint64_t hash;
     uint64_t used; /* tick of the last use, for eviction */
     bool busy;     /* between prepare and reset: must not be evicted */
     char name[16]; /* the server-side name of the prepared statement */
     int nparams;
-    char **values;   /* nparams bound values (NULL: SQL NULL), owned */
-    PGresult *res;   /* the result of the current run, or NULL before the first step */
-    int row;         /* the current row of res; -1 before the first */
+    char **values; /* nparams bound values (NULL: SQL NULL), owned */
+    PGresult *res; /* the result of the current run, or NULL before the first step */
+    int row;       /* the current row of res; -1 before the first */
     db_conn *conn;
 } stmt_slot;
 
@@ -126,21 +126,23 @@ static const char *first_line(const char *msg, char *buf, size_t size)
 static isms_err map_result(db_conn *c, const PGresult *res, isms_status *st)
 {
     const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
     char msg[512];
-    first_line(res ? PQresultErrorMessage(res) : PQerrorMessage(c->pg), msg, sizeof(msg));
+    first_line(primary ? primary
+               : res   ? PQresultErrorMessage(res)
+                       : PQerrorMessage(c->pg),
+               msg, sizeof(msg));
     if (!state)
         return status_fail(st, ISMS_ESTORE, "PostgreSQL: %s", msg);
-    if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
-        strcmp(state, "55P03") == 0 || strcmp(state, "57014") == 0)
+    if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 || strcmp(state, "55P03") == 0 ||
+        strcmp(state, "57014") == 0)
         return status_fail(st, ISMS_EBUSY, "the database is busy; try again");
     if (strcmp(state, "23503") == 0)
         return status_fail(st, ISMS_EREFERENCED, "other records refer to this record");
     /* Integrity constraints, and the append-only triggers (RAISE EXCEPTION: P0001). */
     if (strncmp(state, "23", 2) == 0 || strcmp(state, "P0001") == 0)
-        return status_fail(st, ISMS_ECONFLICT, "the change breaks a database constraint: %s",
-                           msg);
-    if (strcmp(state, "54000") == 0 || strcmp(state, "22001") == 0 ||
-        strncmp(state, "53", 2) == 0)
+        return status_fail(st, ISMS_ECONFLICT, "the change breaks a database constraint: %s", msg);
+    if (strcmp(state, "54000") == 0 || strcmp(state, "22001") == 0 || strncmp(state, "53", 2) == 0)
         return status_fail(st, ISMS_ETOOBIG, "the database refused the data: %s", msg);
     return status_fail(st, ISMS_ESTORE, "PostgreSQL: %s", msg);
 }
@@ -162,8 +164,7 @@ static void quiet(void *arg, const PGresult *res)
     (void)res;
 }
 
-static isms_err pg_open(const char *url, const store_options *opt, db_conn **out,
-                        isms_status *st)
+static isms_err pg_open(const char *url, const store_options *opt, db_conn **out, isms_status *st)
 {
     db_conn *c = calloc(1, sizeof(*c));
     if (!c)
@@ -358,8 +359,8 @@ static db_step pg_step(db_stmt *d, isms_status *st)
 {
     stmt_slot *s = (stmt_slot *)d;
     if (!s->res) {
-        s->res = PQexecPrepared(s->conn->pg, s->name, s->nparams,
-                                (const char *const *)s->values, NULL, NULL, 0);
+        s->res = PQexecPrepared(s->conn->pg, s->name, s->nparams, (const char *const *)s->values,
+                                NULL, NULL, 0);
         ExecStatusType rs = PQresultStatus(s->res);
         if (rs != PGRES_COMMAND_OK && rs != PGRES_TUPLES_OK) {
             map_result(s->conn, s->res, st);
@@ -429,8 +430,7 @@ static isms_err pg_begin(db_conn *c, bool write, isms_status *st)
         return exec(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", st);
     isms_err e = exec(c, "BEGIN ISOLATION LEVEL READ COMMITTED", st);
     if (e == ISMS_OK)
-        e = exec(c, "SELECT pg_advisory_xact_lock(" LOCK_WRITE ", hashtext(current_schema()))",
-                 st);
+        e = exec(c, "SELECT pg_advisory_xact_lock(" LOCK_WRITE ", hashtext(current_schema()))", st);
     if (e != ISMS_OK)
         PQclear(PQexec(c->pg, "ROLLBACK"));
     return e;
@@ -476,8 +476,9 @@ static isms_err count_rows(db_conn *c, const char *sql, const char *arg, int64_t
 static isms_err pg_has_tables(db_conn *c, bool *out, isms_status *st)
 {
     int64_t n = 0;
-    isms_err e = count_rows(c, "SELECT count(*) FROM pg_catalog.pg_tables "
-                               "WHERE schemaname = current_schema()",
+    isms_err e = count_rows(c,
+                            "SELECT count(*) FROM pg_catalog.pg_tables "
+                            "WHERE schemaname = current_schema()",
                             NULL, &n, st);
     *out = n > 0;
     return e;
@@ -486,8 +487,9 @@ static isms_err pg_has_tables(db_conn *c, bool *out, isms_status *st)
 static isms_err pg_has_table(db_conn *c, const char *name, bool *out, isms_status *st)
 {
     int64_t n = 0;
-    isms_err e = count_rows(c, "SELECT count(*) FROM pg_catalog.pg_tables "
-                               "WHERE schemaname = current_schema() AND tablename = $1",
+    isms_err e = count_rows(c,
+                            "SELECT count(*) FROM pg_catalog.pg_tables "
+                            "WHERE schemaname = current_schema() AND tablename = $1",
                             name, &n, st);
     *out = n > 0;
     return e;
@@ -522,7 +524,8 @@ static const char *const describe_sql[] = {
     "CASE WHEN a.attnotnull THEN 'not-null' ELSE 'null' END, 'pk=' || coalesce((SELECT "
     "array_position(p.conkey, a.attnum) FROM pg_constraint p WHERE p.conrelid = t.oid AND "
     "p.contype = 'p'), 0) FROM pg_attribute a JOIN pg_class t ON t.oid = a.attrelid "
-    "WHERE t.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema()) AND t.relname = $1 "
+    "WHERE t.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema()) AND "
+    "t.relname = $1 "
     "AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
     /* Foreign keys (one column each). */
     "SELECT 'fk', a.attname, '->', r.relname, ra.attname, 'on-delete', CASE k.confdeltype "
@@ -531,25 +534,29 @@ static const char *const describe_sql[] = {
     "k.conrelid JOIN pg_class r ON r.oid = k.confrelid JOIN pg_attribute a ON a.attrelid = "
     "k.conrelid AND a.attnum = k.conkey[1] JOIN pg_attribute ra ON ra.attrelid = k.confrelid "
     "AND ra.attnum = k.confkey[1] WHERE k.contype = 'f' AND t.relnamespace = "
-    "(SELECT oid FROM pg_namespace WHERE nspname = current_schema()) AND t.relname = $1 ORDER BY a.attname COLLATE \"C\"",
+    "(SELECT oid FROM pg_namespace WHERE nspname = current_schema()) AND t.relname = $1 ORDER BY "
+    "a.attname COLLATE \"C\"",
     /* Indexes made by CREATE INDEX (not those behind a key or UNIQUE constraint). */
     "SELECT 'index', i.relname, CASE WHEN x.indisunique THEN 'unique' ELSE 'plain' END, "
     "(SELECT string_agg(a.attname, ',' ORDER BY k.n) FROM unnest(x.indkey::int2[]) WITH "
     "ORDINALITY AS k(attnum, n) JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = "
     "k.attnum) FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON "
-    "t.oid = x.indrelid WHERE t.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema()) AND t.relname = "
+    "t.oid = x.indrelid WHERE t.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = "
+    "current_schema()) AND t.relname = "
     "$1 AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid) "
     "ORDER BY i.relname COLLATE \"C\"",
     "SELECT 'trigger', g.tgname FROM pg_trigger g JOIN pg_class t ON t.oid = g.tgrelid WHERE "
-    "NOT g.tgisinternal AND t.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema()) AND t.relname = "
+    "NOT g.tgisinternal AND t.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = "
+    "current_schema()) AND t.relname = "
     "$1 ORDER BY g.tgname COLLATE \"C\"",
 };
 
 static isms_err pg_describe_schema(db_conn *c, strbuf *out, isms_status *st)
 {
     db_stmt *tables;
-    isms_err e = pg_prepare(c, "SELECT tablename FROM pg_catalog.pg_tables WHERE schemaname = "
-                               "current_schema() ORDER BY tablename COLLATE \"C\"",
+    isms_err e = pg_prepare(c,
+                            "SELECT tablename FROM pg_catalog.pg_tables WHERE schemaname = "
+                            "current_schema() ORDER BY tablename COLLATE \"C\"",
                             &tables, st);
     if (e != ISMS_OK)
         return e;
@@ -563,8 +570,7 @@ static isms_err pg_describe_schema(db_conn *c, strbuf *out, isms_status *st)
          p = nl + 1) {
         *nl = '\0';
         strbuf_printf(out, "table %s\n", p);
-        for (size_t i = 0; e == ISMS_OK && i < sizeof(describe_sql) / sizeof(describe_sql[0]);
-             i++)
+        for (size_t i = 0; e == ISMS_OK && i < sizeof(describe_sql) / sizeof(describe_sql[0]); i++)
             e = describe_rows(c, describe_sql[i], p, "  ", out, st);
     }
     strbuf_dispose(&names);
