@@ -11,9 +11,12 @@ set -eu
 # Building, and testing: chromium runs the browser tests (tests/js/web.test.mjs,
 # driven by playwright-core at /usr/bin/chromium; no browser is downloaded).
 # liboath computes the codes of the second factor (RFC 6238), libqrencode the QR code
-# shown at enrolment (both LGPL, linked dynamically).
+# shown at enrolment (both LGPL, linked dynamically). libpq is the PostgreSQL driver's
+# client library; the postgresql server runs the tests' throw-away cluster
+# (scripts/pg-test-cluster.sh).
 PACKAGES="gcc make pkg-config meson ninja-build libsqlite3-dev libjansson-dev libcmocka-dev
           libmicrohttpd-dev libcurl4-openssl-dev libsodium-dev liboath-dev libqrencode-dev
+          libpq-dev postgresql
           chromium"
 BENCH_PACKAGES="wrk curl sqlite3"
 

@@ -1,11 +1,25 @@
 #!/bin/sh
-# Run the whole test suite in a normal build and in an AddressSanitizer +
+# Start a throw-away PostgreSQL cluster for the PostgreSQL driver's tests, then
+# run the whole test suite in a normal build and in an AddressSanitizer +
 # UndefinedBehaviorSanitizer build, then the Node tests (OpenAPI document and browser tests of the pages)
 # (tests/js, against the first build's isms; scripts/npm-deps.sh installs their
 # packages), then print one summary line: "N passed, M failed" counting every
 # cmocka test case of both builds and every Node test.
 set -u
 cd "$(dirname "$0")/.."
+
+# The PostgreSQL tests run against a throw-away cluster of their own
+# (scripts/pg-test-cluster.sh), removed however the run ends.
+pg_dir=$(mktemp -u /tmp/isms-pg-XXXXXX)
+trap 'scripts/pg-test-cluster.sh stop "$pg_dir"' EXIT
+trap 'exit 130' INT TERM
+if ISMS_TEST_PG_URL=$(scripts/pg-test-cluster.sh start "$pg_dir"); then
+    export ISMS_TEST_PG_URL
+    echo "== PostgreSQL test cluster in $pg_dir"
+else
+    echo "isms: the PostgreSQL test cluster did not start" >&2
+    exit 1
+fi
 
 status=0
 for dir in "$@"; do

@@ -80,10 +80,11 @@ void help_kinds(cli_ctx *c)
 
 void help_schema(cli_ctx *c)
 {
-    fputs("Usage: isms schema --db FILE | isms schema --sql\n\n"
+    fputs("Usage: isms schema --db FILE | isms schema --sql [--dialect sqlite|postgres]\n\n"
           "  --db FILE   describe the tables, columns, indexes and foreign keys of a database\n"
-          "  --sql       print the SQL (SQLite) the record registry implies; maintainers use\n"
-          "              it to write the migration after changing the registry\n",
+          "  --sql       print the SQL the record registry implies; maintainers use it to\n"
+          "              write the migration after changing the registry\n"
+          "  --dialect   the SQL dialect of --sql: sqlite (the default) or postgres\n",
           c->out);
 }
 

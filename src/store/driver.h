@@ -88,5 +88,6 @@ typedef struct store_driver {
 } store_driver;
 
 extern const store_driver sqlite_driver;
+extern const store_driver pg_driver;
 
 #endif

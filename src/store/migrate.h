@@ -24,7 +24,7 @@ struct migration_set {
 };
 typedef struct migration_set migration_set;
 
-/* The migrations of a dialect ("sqlite"). */
+/* The migrations of a dialect ("sqlite", "postgres"). */
 migration_set migrations_for(const char *dialect);
 
 /* Statements that create the migrator's own table (not part of any migration). */

@@ -8,6 +8,11 @@ extern const char migration_sqlite_0002[];
 extern const char migration_sqlite_0003[];
 extern const char migration_sqlite_0004[];
 extern const char migration_sqlite_0005[];
+extern const char migration_postgres_0001[];
+extern const char migration_postgres_0002[];
+extern const char migration_postgres_0003[];
+extern const char migration_postgres_0004[];
+extern const char migration_postgres_0005[];
 
 static const migration sqlite_migrations[] = {
     {1, "clause 4: context, interested parties, scope, processes", migration_sqlite_0001},
@@ -20,10 +25,25 @@ static const migration sqlite_migrations[] = {
      migration_sqlite_0005},
 };
 
+/* The same versions as SQLite's: version N is the same schema in both dialects. */
+static const migration postgres_migrations[] = {
+    {1, "clause 4: context, interested parties, scope, processes", migration_postgres_0001},
+    {2, "the change log (7.5.3): append-only, hash-chained, signed checkpoints",
+     migration_postgres_0002},
+    {3, "clause 5.3: people; owners become references to people", migration_postgres_0003},
+    {4, "accounts: users, roles, sessions, API tokens, authentication events",
+     migration_postgres_0004},
+    {5, "second factor: TOTP secrets, recovery codes, pending logins, signing acts",
+     migration_postgres_0005},
+};
+
 migration_set migrations_for(const char *dialect)
 {
     if (strcmp(dialect, "sqlite") == 0)
         return (migration_set){sqlite_migrations,
                                sizeof(sqlite_migrations) / sizeof(sqlite_migrations[0])};
+    if (strcmp(dialect, "postgres") == 0)
+        return (migration_set){postgres_migrations,
+                               sizeof(postgres_migrations) / sizeof(postgres_migrations[0])};
     return (migration_set){NULL, 0};
 }

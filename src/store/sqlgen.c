@@ -365,16 +365,49 @@ static void ddl_change_log(strbuf *b, const sql_dialect *d)
     d->append_only(b, "isms_log_checkpoint", checkpoint_columns, NULL);
 }
 
+/* Have the kinds k refers to (other than itself) been emitted? */
+static bool refs_ready(const isms_registry *reg, const isms_kind *k, const bool *done)
+{
+    for (size_t f = 0; f < k->nfields; f++) {
+        const isms_kind *t = k->fields[f].target;
+        if ((k->fields[f].type != FT_REF && k->fields[f].type != FT_REFLIST) || !t || t == k)
+            continue;
+        for (size_t j = 0; j < reg->nkinds; j++)
+            if (reg->kinds[j] == t && !done[j])
+                return false;
+    }
+    return true;
+}
+
 void schema_ddl(const isms_registry *reg, const sql_dialect *d, strbuf *out)
 {
     strbuf_printf(out, "-- Settings of the ISMS\nCREATE TABLE \"isms_settings\" (\n"
                        "  \"key\" %s PRIMARY KEY,\n  \"value\" %s NOT NULL\n);\n",
                   d->text_type, d->text_type);
     ddl_change_log(out, d);
-    for (size_t i = 0; i < reg->nkinds; i++) {
-        strbuf_printf(out, "-- %s (clause %s)\n", reg->kinds[i]->label, reg->kinds[i]->clause);
-        ddl_kind(out, reg->kinds[i], d);
+    /*
+     * Kinds in registry order, except that a kind comes after the kinds it
+     * refers to: PostgreSQL checks REFERENCES when the table is created.
+     * Should kinds ever refer to each other in a cycle, the rest follow in
+     * registry order (SQLite accepts that; PostgreSQL would need ALTER TABLE).
+     */
+    bool *done = calloc(reg->nkinds, sizeof(bool));
+    if (!done)
+        die_oom();
+    for (size_t emitted = 0; emitted < reg->nkinds; emitted++) {
+        size_t next = reg->nkinds;
+        for (size_t i = 0; i < reg->nkinds && next == reg->nkinds; i++)
+            if (!done[i] && refs_ready(reg, reg->kinds[i], done))
+                next = i;
+        for (size_t i = 0; i < reg->nkinds && next == reg->nkinds; i++)
+            if (!done[i])
+                next = i; /* a cycle */
+        strbuf_printf(out, "-- %s (clause %s)\n", reg->kinds[next]->label,
+                      reg->kinds[next]->clause);
+        ddl_kind(out, reg->kinds[next], d);
+        done[next] = true;
     }
+    free(done);
     accounts_ddl(d, out);
     totp_ddl(d, out);
 }

@@ -8,7 +8,8 @@
 #include "store/internal.h"
 #include "util/die.h"
 
-static const store_driver *const drivers[] = {&sqlite_driver};
+/* The first that accepts the URL serves it: PostgreSQL for postgres:// URLs, else SQLite. */
+static const store_driver *const drivers[] = {&pg_driver, &sqlite_driver};
 
 static const store_driver *driver_for(const char *url)
 {

@@ -1,5 +1,6 @@
 #include "fixture.h"
 
+#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,27 +127,94 @@ const isms_registry *fixture_registry(void)
     return &fixture;
 }
 
-const migration_set *fixture_migrations(const char *dialect)
+const store_driver *fixture_driver(const char *name)
 {
-    static char *sql;
-    static migration m;
-    static migration_set set;
-    (void)dialect; /* only SQLite so far; the PostgreSQL driver adds its dialect here */
-    if (!sql) {
+    if (strcmp(name, "postgres") == 0)
+        return &pg_driver;
+    if (strcmp(name, "sqlite") == 0)
+        return &sqlite_driver;
+    fprintf(stderr, "no store driver %s\n", name);
+    abort();
+}
+
+bool fixture_driver_available(const char *driver)
+{
+    if (strcmp(driver, "postgres") != 0)
+        return true;
+    const char *url = getenv("ISMS_TEST_PG_URL");
+    return url && *url;
+}
+
+const migration_set *fixture_migrations(const char *driver)
+{
+    /* One per driver: sqlite, postgres. */
+    static char *sql[2];
+    static migration m[2];
+    static migration_set set[2];
+    size_t i = strcmp(driver, "postgres") == 0;
+    if (!sql[i]) {
         strbuf b;
         strbuf_init(&b, 1u << 20);
-        schema_ddl(&fixture, sqlite_driver.dialect, &b);
-        sql = strdup(b.ptr);
+        schema_ddl(&fixture, fixture_driver(driver)->dialect, &b);
+        sql[i] = strdup(b.ptr);
         strbuf_dispose(&b);
-        m = (migration){1, "fixture schema", sql};
-        set = (migration_set){&m, 1};
+        m[i] = (migration){1, "fixture schema", sql[i]};
+        set[i] = (migration_set){&m[i], 1};
     }
-    return &set;
+    return &set[i];
+}
+
+/* Run one statement on the test cluster's database; aborts on failure. */
+static void pg_admin(const char *sql)
+{
+    PGconn *pg = PQconnectdb(getenv("ISMS_TEST_PG_URL"));
+    if (PQstatus(pg) != CONNECTION_OK) {
+        fprintf(stderr, "ISMS_TEST_PG_URL: %s", PQerrorMessage(pg));
+        abort();
+    }
+    PQclear(PQexec(pg, "SET client_min_messages = warning"));
+    PGresult *res = PQexec(pg, sql);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+        fprintf(stderr, "%s: %s", sql, PQresultErrorMessage(res));
+        abort();
+    }
+    PQclear(res);
+    PQfinish(pg);
+}
+
+/*
+ * A PostgreSQL test database is a new schema in the cluster's database
+ * (ISMS_TEST_PG_URL, scripts/pg-test-cluster.sh): the URL sets the search path.
+ */
+static void pg_test_url(char *buf, size_t size)
+{
+    static unsigned counter;
+    char schema[64];
+    snprintf(schema, sizeof(schema), "t_%ld_%u", (long)getpid(), ++counter);
+    char sql[128];
+    snprintf(sql, sizeof(sql), "CREATE SCHEMA %s", schema);
+    pg_admin(sql);
+    const char *base = getenv("ISMS_TEST_PG_URL");
+    snprintf(buf, size, "%s%coptions=-csearch_path%%3D%s", base, strchr(base, '?') ? '&' : '?',
+             schema);
+}
+
+static void pg_test_cleanup(const char *url)
+{
+    const char *p = strstr(url, "search_path%3D");
+    if (!p)
+        return;
+    char sql[128];
+    snprintf(sql, sizeof(sql), "DROP SCHEMA IF EXISTS %.60s CASCADE", p + 14);
+    pg_admin(sql);
 }
 
 void test_db_url(const char *driver, char *buf, size_t size)
 {
-    (void)driver;
+    if (strcmp(driver, "postgres") == 0) {
+        pg_test_url(buf, size);
+        return;
+    }
     char dir[] = "/tmp/isms-test-XXXXXX";
     if (!mkdtemp(dir)) {
         perror("mkdtemp");
@@ -157,6 +225,10 @@ void test_db_url(const char *driver, char *buf, size_t size)
 
 void test_db_cleanup(const char *url)
 {
+    if (strncmp(url, "postgres", 8) == 0) {
+        pg_test_cleanup(url);
+        return;
+    }
     char path[512];
     const char *suffixes[] = {"", "-wal", "-shm", "-journal"};
     for (size_t i = 0; i < 4; i++) {

@@ -6,7 +6,10 @@
 #ifndef ISMS_TESTS_FIXTURE_H
 #define ISMS_TESTS_FIXTURE_H
 
+#include <stdbool.h>
+
 #include "core/registry.h"
+#include "store/driver.h"
 #include "store/migrate.h"
 #include "store/store.h"
 
@@ -26,11 +29,22 @@ const isms_registry *fixture_registry(void);
 extern const isms_kind fixture_parent, fixture_specimen, fixture_ledger;
 
 /* One migration holding the schema fixture_registry implies (for store_open). */
-const migration_set *fixture_migrations(const char *dialect);
+const migration_set *fixture_migrations(const char *driver);
+
+/* The driver of a name ("sqlite", "postgres"); aborts for others. */
+const store_driver *fixture_driver(const char *name);
 
 /*
- * A fresh, not yet existing database location for a driver ("sqlite"):
- * writes the URL into buf. The directory is removed by test_db_cleanup.
+ * Can this driver's tests run here? PostgreSQL needs ISMS_TEST_PG_URL, the
+ * database of a test cluster (scripts/pg-test-cluster.sh, started by make test).
+ */
+bool fixture_driver_available(const char *driver);
+
+/*
+ * A fresh, not yet existing database location for a driver: writes the URL
+ * into buf. SQLite: a file in a new directory, removed by test_db_cleanup.
+ * PostgreSQL: a new, empty schema of the test cluster's database, dropped by
+ * test_db_cleanup.
  */
 void test_db_url(const char *driver, char *buf, size_t size);
 void test_db_cleanup(const char *url);
