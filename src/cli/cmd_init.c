@@ -92,15 +92,17 @@ int cmd_init(cli_ctx *c)
     if ((org || admin) && store_write(s, &ctx, do_init, &a, &st) != ISMS_OK)
         rc = cli_fail(c, &st);
     if (rc == EXIT_OK) {
+        char shown[512]; /* without a password the URL may hold */
+        store_url_display(c->db, shown, sizeof(shown));
         if (c->json) {
             /* json_string escapes the path (NULL when it is not UTF-8: then null). */
-            json_t *path = json_string(c->db);
+            json_t *path = json_string(shown);
             json_t *j = json_pack("{s:o,s:i,s:s?}", "database", path ? path : json_null(),
                                   "schema_version", store_schema_version(s), "admin", admin);
             print_json(c, j);
             json_decref(j);
         } else {
-            fprintf(c->out, "Created a new ISMS in %s (schema version %d).\n", c->db,
+            fprintf(c->out, "Created a new ISMS in %s (schema version %d).\n", shown,
                     store_schema_version(s));
             if (admin)
                 fprintf(c->out, "Administrator: %s (roles admin, manager).\n", admin);

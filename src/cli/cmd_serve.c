@@ -266,7 +266,9 @@ int cmd_serve(cli_ctx *c)
     if (colon && colon > listen && (size_t)(colon - listen) < sizeof(host) &&
         strncmp(listen, "localhost:", 10) != 0)
         snprintf(host, sizeof(host), "%.*s", (int)(colon - listen), listen);
-    fprintf(c->out, "isms: serving %s on http://%s:%u/ (Ctrl-C stops)\n", c->db, host,
+    char shown[512]; /* without a password the URL may hold */
+    store_url_display(c->db, shown, sizeof(shown));
+    fprintf(c->out, "isms: serving %s on http://%s:%u/ (Ctrl-C stops)\n", shown, host,
             http_server_port(srv));
     fflush(c->out);
     int sig = wait_for_stop(&stop, s, &cp);

@@ -11,8 +11,8 @@ void help_main(cli_ctx *c)
     FILE *o = c->out;
     fputs("isms - an information security management system (ISO/IEC 27001:2022)\n\n"
           "Usage:\n"
-          "  isms [--db FILE] [--as NAME] [--json] COMMAND [ARGS...]\n"
-          "  isms [--db FILE] KIND VERB [ARGS...]\n\n"
+          "  isms [--db DB] [--as NAME] [--json] COMMAND [ARGS...]\n"
+          "  isms [--db DB] KIND VERB [ARGS...]\n\n"
           "Commands:\n"
           "  init      create a new ISMS database and its first administrator\n"
           "            (--db FILE [--org NAME] --admin NAME [--password-stdin])\n"
@@ -41,7 +41,8 @@ void help_main(cli_ctx *c)
         fprintf(o, "  %-18s %s (clause %s)\n", k->name, k->label, k->clause);
     }
     fputs("\nOptions:\n"
-          "  --db FILE      the ISMS database (or set ISMS_DB)\n"
+          "  --db DB        the ISMS database (or set ISMS_DB): a SQLite file, or a PostgreSQL\n"
+          "                 URL such as postgres://isms@db.example/isms (docs/ARCHITECTURE.md)\n"
           "  --as NAME      the user who acts (default: ISMS_ACTOR, else the only administrator);\n"
           "                 what they may do depends on their roles (docs/SECURITY.md)\n"
           "  --json         machine-readable output; errors as JSON on stderr\n"
@@ -57,8 +58,9 @@ void help_init(cli_ctx *c)
     fputs(
         "Usage: isms init --db FILE [--org NAME] [--admin NAME [--password-stdin]\n"
         "                 [--hash-cost COST]]\n\n"
-        "Create a new ISMS in FILE (a SQLite database, created by this command).\n"
-        "Refuses a file that already holds an ISMS or any other data.\n\n"
+        "Create a new ISMS in FILE (a SQLite database, created by this command), or in\n"
+        "an empty PostgreSQL database given as a URL (--db postgres://USER@HOST/DBNAME).\n"
+        "Refuses a database that already holds an ISMS or any other data.\n\n"
         "  --org NAME          the organization's name (at most 200 characters)\n"
         "  --admin NAME        create the first user, with the roles admin and manager;\n"
         "                      asks for the password twice without echo\n"

@@ -138,11 +138,13 @@ static isms_err sqlite_open(const char *url, const store_options *opt, db_conn *
         die_oom();
     int rc = sqlite3_open_v2(path, &c->db, flags, NULL);
     if (rc != SQLITE_OK) {
-        if ((rc & 0xff) == SQLITE_CANTOPEN)
+        if ((rc & 0xff) == SQLITE_CANTOPEN) {
+            char shown[512]; /* a mistyped URL may carry a password */
+            store_url_display(path, shown, sizeof(shown));
             status_fail(st, ISMS_ENOTFOUND, opt->create ? "cannot create %s" :
                         "no ISMS database at %s (create one with `isms init --db %s`)",
-                        path, path);
-        else
+                        shown, shown);
+        } else
             map_error(c->db, rc, st);
         sqlite3_close(c->db);
         free(c);

@@ -79,14 +79,19 @@ isms_err store_open(store **out, const isms_registry *reg, const char *url,
         return status_fail(st, ISMS_ESTORE, "the record registry is inconsistent: %s", why);
     }
     const store_driver *d = driver_for(url);
-    if (!d)
-        return status_fail(st, ISMS_EINVALID, "no store driver serves %s", url);
+    if (!d) {
+        char shown[512];
+        store_url_display(url, shown, sizeof(shown));
+        return status_fail(st, ISMS_EINVALID, "no store driver serves %s", shown);
+    }
     store_options o = *opt;
     store *s = store_alloc(d, reg, &o);
     o.busy_timeout_ms = s->busy_timeout_ms;
     isms_err e = d->open(url, &o, &s->conns[0].db, st);
+    char shown[512]; /* messages name the database, never its password */
+    store_url_display(url, shown, sizeof(shown));
     if (e == ISMS_OK)
-        e = migrate_up(d, s->conns[0].db, o.migrations, o.create, url, &s->schema_version, st);
+        e = migrate_up(d, s->conns[0].db, o.migrations, o.create, shown, &s->schema_version, st);
     /* Only the first connection may create the database; the others open it. */
     o.create = false;
     for (size_t i = 1; e == ISMS_OK && i < s->pool_size; i++)
@@ -174,6 +179,31 @@ void store_return(store_conn *c)
     s->free_list[s->nfree++] = c;
     pthread_cond_signal(&s->freed);
     pthread_mutex_unlock(&s->lock);
+}
+
+void store_url_display(const char *url, char *out, size_t size)
+{
+    strbuf b;
+    strbuf_init(&b, 1024);
+    const char *scheme = strstr(url, "://");
+    const char *auth = scheme ? scheme + 3 : NULL;
+    const char *at = auth ? strpbrk(auth, "@/?") : NULL;
+    const char *colon = at && *at == '@' ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+    const char *p = url;
+    if (colon) { /* scheme://user:PASSWORD@host */
+        strbuf_add(&b, url, (size_t)(colon + 1 - url));
+        strbuf_puts(&b, "***");
+        p = at;
+    }
+    /* password=VALUE in a query string or a key=value connection string */
+    for (const char *q; (q = strstr(p, "password=")) != NULL;) {
+        strbuf_add(&b, p, (size_t)(q + 9 - p));
+        strbuf_puts(&b, "***");
+        p = q + 9 + strcspn(q + 9, "& ");
+    }
+    strbuf_puts(&b, p);
+    snprintf(out, size, "%s", strbuf_ok(&b) ? b.ptr : "(the database)");
+    strbuf_dispose(&b);
 }
 
 isms_err conn_prepare(store_conn *c, const char *sql, db_stmt **out, isms_status *st)

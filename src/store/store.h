@@ -38,6 +38,12 @@ typedef struct store_options {
     const struct migration_set *migrations;
 } store_options;
 
+/*
+ * url as it may be shown or logged: a password in it ("postgres://u:PW@h/db",
+ * "...?password=PW") replaced by "***". Written to out (size bytes, cut if longer).
+ */
+void store_url_display(const char *url, char *out, size_t size);
+
 /* Open (and migrate) the database named by url: a file path or "sqlite:PATH". */
 isms_err store_open(store **out, const isms_registry *reg, const char *url,
                     const store_options *opt, isms_status *st);

@@ -580,6 +580,24 @@ static void test_unknown_command(void **state)
     ERR_HAS(f, "--frobnicate");
 }
 
+/* A database URL's password never shows in what isms prints. */
+static void test_db_url_password_hidden(void **state)
+{
+    fx *f = *state;
+    /* Port 1 on loopback: nothing listens, so the connection fails at once. */
+    const char *url = "postgres://isms:s3cret-pw@127.0.0.1:1/isms?connect_timeout=2";
+    RUN(f, 3, "--db", url, "context-issue", "list");
+    ERR_HAS(f, "PostgreSQL");
+    assert_null(strstr(f->r.err, "s3cret-pw"));
+    assert_null(strstr(f->r.out, "s3cret-pw"));
+    RUN(f, 3, "--db", url, "init", "--org", "X");
+    assert_null(strstr(f->r.err, "s3cret-pw"));
+    /* Not a URL isms knows: taken as a file name, and still not shown whole. */
+    RUN(f, 1, "--db", "nosuch://u:s3cret-pw@h/d", "context-issue", "list");
+    ERR_HAS(f, "nosuch://u:***@h/d");
+    assert_null(strstr(f->r.err, "s3cret-pw"));
+}
+
 /* serve refuses bad option values before it opens anything. */
 static void test_serve_usage(void **state)
 {
@@ -2283,6 +2301,7 @@ int main(void)
         T_DIR(test_no_arguments),
         T_DIR(test_unknown_command),
         T_DB(test_serve_usage),
+        T_DIR(test_db_url_password_hidden),
         T_DIR(test_kind_help),
         T_DIR(test_init),
         T_DIR(test_init_json_and_odd_paths),

@@ -8,6 +8,7 @@
 #include <stdalign.h>
 #include <string.h>
 
+#include "store/store.h"
 #include "util/arena.h"
 #include "util/strbuf.h"
 
@@ -361,9 +362,35 @@ static void test_strbuf_printf(void **state)
     strbuf_dispose(&b);
 }
 
+/* A database URL as shown in output and messages: never its password. */
+static void test_store_url_display(void **state)
+{
+    (void)state;
+    static const char *const cases[][2] = {
+        {"demo.isms", "demo.isms"},
+        {"sqlite:/tmp/a.isms", "sqlite:/tmp/a.isms"},
+        {"postgres://isms@db.example/isms", "postgres://isms@db.example/isms"},
+        {"postgres://isms:s3cret@db.example:5432/isms", "postgres://isms:***@db.example:5432/isms"},
+        {"postgresql://u:p%40ss@h/d?sslmode=require", "postgresql://u:***@h/d?sslmode=require"},
+        {"postgres:///isms?host=/run/pg&password=s3cret&user=u",
+         "postgres:///isms?host=/run/pg&password=***&user=u"},
+        {"postgres://h/d?password=a&password=b", "postgres://h/d?password=***&password=***"},
+        {"postgres://u:pw@h/d?password=x", "postgres://u:***@h/d?password=***"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char out[256];
+        store_url_display(cases[i][0], out, sizeof(out));
+        assert_string_equal(out, cases[i][1]);
+    }
+    char small[12];
+    store_url_display("postgres://u:secret@host/db", small, sizeof(small));
+    assert_null(strstr(small, "secret"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_store_url_display),
         cmocka_unit_test(test_arena_init_is_empty),
         cmocka_unit_test(test_arena_alloc_zeroes),
         cmocka_unit_test(test_arena_alignment),
