@@ -21,7 +21,6 @@
 
 #include <curl/curl.h>
 #include <signal.h>
-#include <sqlite3.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -120,27 +119,15 @@ static who admin_token(void)
     return w;
 }
 
-/* One integer from the database (sqlite3, read-only). */
+/* One integer from the database (either driver; -1 without a row). */
 static long long db_int(const char *sql)
 {
-    sqlite3 *db;
-    assert_int_equal(sqlite3_open_v2(SRV.db, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    sqlite3_busy_timeout(db, 5000);
-    sqlite3_stmt *s;
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
-    long long v = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
-    sqlite3_finalize(s);
-    sqlite3_close(db);
-    return v;
+    return server_db_int(&SRV, sql);
 }
 
 static void db_exec(const char *sql)
 {
-    sqlite3 *db;
-    assert_int_equal(sqlite3_open(SRV.db, &db), SQLITE_OK);
-    sqlite3_busy_timeout(db, 5000);
-    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(db);
+    assert_true(server_db_exec(&SRV, sql));
 }
 
 /* Run the CLI on the server's database as the administrator. */
@@ -948,8 +935,17 @@ static void test_listen_any_address(void **state)
     server_cleanup(&s);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    const char *driver = argc > 1 ? argv[1] : "sqlite";
+    if (!server_set_driver(driver)) {
+        fprintf(stderr, "usage: test_auth [sqlite|postgres]\n");
+        return 2;
+    }
+    if (!server_driver_available(driver)) {
+        fprintf(stderr, "%s: no PostgreSQL test cluster (ISMS_TEST_PG_URL); skipped\n", driver);
+        return 77; /* meson: skipped */
+    }
     signal(SIGPIPE, SIG_IGN);
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
         return 1;

@@ -20,7 +20,199 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <libpq-fe.h>
+#include <sqlite3.h>
+
 extern char **environ;
+
+/* --- the driver of the test databases ---------------------------------------- */
+
+static bool use_postgres;
+
+bool server_set_driver(const char *driver)
+{
+    if (strcmp(driver, "sqlite") != 0 && strcmp(driver, "postgres") != 0)
+        return false;
+    use_postgres = strcmp(driver, "postgres") == 0;
+    return true;
+}
+
+const char *server_driver(void)
+{
+    return use_postgres ? "postgres" : "sqlite";
+}
+
+bool server_driver_available(const char *driver)
+{
+    if (strcmp(driver, "postgres") != 0)
+        return true;
+    const char *url = getenv("ISMS_TEST_PG_URL");
+    return url && url[0];
+}
+
+bool server_is_postgres(const test_server *s)
+{
+    return strncmp(s->db, "postgres", 8) == 0;
+}
+
+/* A connection to url (quiet notices), or NULL (printed). */
+static PGconn *pg_connect(const char *url)
+{
+    PGconn *pg = PQconnectdb(url);
+    if (PQstatus(pg) != CONNECTION_OK) {
+        fprintf(stderr, "server: %s: %s", url, PQerrorMessage(pg));
+        PQfinish(pg);
+        return NULL;
+    }
+    PQclear(PQexec(pg, "SET client_min_messages = warning"));
+    return pg;
+}
+
+/* Run sql on pg; false on error (printed). */
+static bool pg_exec(PGconn *pg, const char *sql)
+{
+    PGresult *res = PQexec(pg, sql);
+    ExecStatusType t = PQresultStatus(res);
+    bool ok = t == PGRES_COMMAND_OK || t == PGRES_TUPLES_OK;
+    if (!ok)
+        fprintf(stderr, "server: %s: %s", sql, PQresultErrorMessage(res));
+    PQclear(res);
+    return ok;
+}
+
+/* One statement on the test cluster's database itself. */
+static bool pg_admin(const char *sql)
+{
+    PGconn *pg = pg_connect(getenv("ISMS_TEST_PG_URL"));
+    if (!pg)
+        return false;
+    bool ok = pg_exec(pg, sql);
+    PQfinish(pg);
+    return ok;
+}
+
+/* A new schema for s and the URL that selects it (as tests/support/fixture.c does). */
+static bool pg_prepare(test_server *s)
+{
+    static unsigned counter;
+    const char *base = getenv("ISMS_TEST_PG_URL");
+    if (!base || !base[0]) {
+        fprintf(stderr, "server: ISMS_TEST_PG_URL is not set\n");
+        return false;
+    }
+    snprintf(s->schema, sizeof(s->schema), "api_%ld_%u", (long)getpid(), ++counter);
+    char sql[128];
+    snprintf(sql, sizeof(sql), "CREATE SCHEMA %s", s->schema);
+    if (!pg_admin(sql)) {
+        s->schema[0] = '\0';
+        return false;
+    }
+    snprintf(s->db, sizeof(s->db), "%s%coptions=-csearch_path%%3D%s", base,
+             strchr(base, '?') ? '&' : '?', s->schema);
+    return true;
+}
+
+long long server_db_int(const test_server *s, const char *sql)
+{
+    long long v = -1;
+    if (server_is_postgres(s)) {
+        PGconn *pg = pg_connect(s->db);
+        if (!pg)
+            return -1;
+        PGresult *res = PQexec(pg, sql);
+        if (PQresultStatus(res) != PGRES_TUPLES_OK)
+            fprintf(stderr, "server: %s: %s", sql, PQresultErrorMessage(res));
+        else if (PQntuples(res) > 0 && !PQgetisnull(res, 0, 0))
+            v = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+        PQclear(res);
+        PQfinish(pg);
+        return v;
+    }
+    sqlite3 *db = NULL;
+    if (sqlite3_open_v2(s->db, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        fprintf(stderr, "server: %s: %s\n", s->db, db ? sqlite3_errmsg(db) : "?");
+        sqlite3_close(db);
+        return -1;
+    }
+    sqlite3_busy_timeout(db, 5000);
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        fprintf(stderr, "server: %s: %s\n", sql, sqlite3_errmsg(db));
+    else if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return v;
+}
+
+bool server_db_exec(const test_server *s, const char *sql)
+{
+    if (server_is_postgres(s)) {
+        PGconn *pg = pg_connect(s->db);
+        if (!pg)
+            return false;
+        bool ok = pg_exec(pg, sql);
+        PQfinish(pg);
+        return ok;
+    }
+    sqlite3 *db = NULL;
+    if (sqlite3_open(s->db, &db) != SQLITE_OK) {
+        sqlite3_close(db);
+        return false;
+    }
+    sqlite3_busy_timeout(db, 5000);
+    char *err = NULL;
+    bool ok = sqlite3_exec(db, sql, NULL, NULL, &err) == SQLITE_OK;
+    if (!ok)
+        fprintf(stderr, "server: %s: %s\n", sql, err ? err : "?");
+    sqlite3_free(err);
+    sqlite3_close(db);
+    return ok;
+}
+
+/* A held write lock: one of the two connections. */
+typedef struct held_writes {
+    sqlite3 *lite;
+    PGconn *pg;
+} held_writes;
+
+void *server_hold_writes(const test_server *s)
+{
+    held_writes *h = calloc(1, sizeof(*h));
+    if (!h)
+        abort();
+    if (server_is_postgres(s)) {
+        /* The key of src/store/pg_driver.c's write lock (LOCK_WRITE, the schema's hash). */
+        h->pg = pg_connect(s->db);
+        if (h->pg && pg_exec(h->pg, "BEGIN") &&
+            pg_exec(h->pg, "SELECT pg_advisory_xact_lock(1769172301, hashtext(current_schema()))"))
+            return h;
+    } else if (sqlite3_open(s->db, &h->lite) == SQLITE_OK) {
+        char *err = NULL;
+        if (sqlite3_exec(h->lite, "BEGIN IMMEDIATE", NULL, NULL, &err) == SQLITE_OK)
+            return h;
+        fprintf(stderr, "server: BEGIN IMMEDIATE: %s\n", err ? err : "?");
+        sqlite3_free(err);
+    }
+    server_release_writes(h);
+    return NULL;
+}
+
+void server_release_writes(void *lock)
+{
+    held_writes *h = lock;
+    if (!h)
+        return;
+    if (h->pg) {
+        PQclear(PQexec(h->pg, "ROLLBACK"));
+        PQfinish(h->pg);
+    }
+    if (h->lite) {
+        sqlite3_exec(h->lite, "ROLLBACK", NULL, NULL, NULL);
+        sqlite3_close(h->lite);
+    }
+    free(h);
+}
 
 double server_now(void)
 {
@@ -262,6 +454,8 @@ bool server_prepare(test_server *s)
         return false;
     }
     snprintf(s->db, sizeof(s->db), "%s/isms.db", s->dir);
+    if (use_postgres && !pg_prepare(s))
+        return false;
     snprintf(s->err_path, sizeof(s->err_path), "%s/stderr.log", s->dir);
     char out[4096], line[SERVER_PASSWORD_MAX + 2];
     snprintf(s->admin, sizeof(s->admin), "%s", SERVER_ADMIN);
@@ -275,6 +469,25 @@ bool server_prepare(test_server *s)
         return false;
     }
     return server_mint_token(s, NULL, NULL, s->token, sizeof(s->token));
+}
+
+bool server_prepare_sharing(test_server *s, const test_server *first)
+{
+    memset(s, 0, sizeof(*s));
+    s->out_fd = -1;
+    const char *tmp = getenv("TMPDIR");
+    snprintf(s->dir, sizeof(s->dir), "%s/isms-api-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
+    if (!mkdtemp(s->dir)) {
+        fprintf(stderr, "server: mkdtemp %s: %s\n", s->dir, strerror(errno));
+        s->dir[0] = '\0';
+        return false;
+    }
+    snprintf(s->err_path, sizeof(s->err_path), "%s/stderr.log", s->dir);
+    memcpy(s->db, first->db, sizeof(s->db));
+    memcpy(s->admin, first->admin, sizeof(s->admin));
+    memcpy(s->password, first->password, sizeof(s->password));
+    memcpy(s->token, first->token, sizeof(s->token));
+    return true;
 }
 
 bool server_start(test_server *s, const char *const *extra)
@@ -443,6 +656,11 @@ void server_cleanup(test_server *s)
             closedir(d);
         }
         rmdir(s->dir);
+    }
+    if (s->schema[0]) {
+        char sql[128];
+        snprintf(sql, sizeof(sql), "DROP SCHEMA IF EXISTS %s CASCADE", s->schema);
+        (void)pg_admin(sql);
     }
     memset(s, 0, sizeof(*s));
     s->out_fd = -1;

@@ -42,7 +42,8 @@ typedef struct test_server {
     char url[64];       /* "http://127.0.0.1:PORT" (no trailing slash) */
     char line[512];     /* the line it printed on stdout, without the newline */
     char dir[256];      /* its own temporary directory */
-    char db[320];       /* dir/isms.db */
+    char db[320];       /* dir/isms.db, or the URL of a PostgreSQL schema of its own */
+    char schema[64];    /* that schema ("" on SQLite): dropped by server_cleanup */
     char err_path[320]; /* dir/stderr.log: everything it wrote on stderr */
     char extra_out[256];/* anything printed on stdout after the line (read at stop) */
     char admin[32];     /* the administrator's name (SERVER_ADMIN) */
@@ -50,8 +51,46 @@ typedef struct test_server {
     char token[64]; /* an API token of the administrator (roles admin, manager) */
 } test_server;
 
+/*
+ * The driver of the databases server_prepare makes from now on: "sqlite"
+ * (the default: a file in the server's directory) or "postgres" (a new
+ * schema of the test cluster's database, ISMS_TEST_PG_URL, named in the URL's
+ * search_path, as the store tests do). Returns false for another name.
+ */
+bool server_set_driver(const char *driver);
+const char *server_driver(void);
+
+/* Whether the driver can run here (postgres needs ISMS_TEST_PG_URL). */
+bool server_driver_available(const char *driver);
+
+/* Whether s's database is PostgreSQL. */
+bool server_is_postgres(const test_server *s);
+
+/*
+ * Driver-neutral access to s's database for the checks of the tests (SQL both
+ * dialects understand). server_db_int: the first column of the first row as an
+ * integer, -1 without a row or on error (printed). server_db_exec: false on error.
+ */
+long long server_db_int(const test_server *s, const char *sql);
+bool server_db_exec(const test_server *s, const char *sql);
+
+/*
+ * Take the write lock of s's ISMS from outside the server, as another writer
+ * would (SQLite: BEGIN IMMEDIATE; PostgreSQL: the driver's advisory write lock in
+ * an open transaction). NULL on failure (printed). server_release_writes rolls back.
+ */
+void *server_hold_writes(const test_server *s);
+void server_release_writes(void *lock);
+
 /* Make a fresh directory and database in s (no server yet). */
 bool server_prepare(test_server *s);
+
+/*
+ * A second server on first's database (prepared, not started): a directory of
+ * its own for its stderr, the same database, administrator and token. Only
+ * first's cleanup drops the database; clean up s before first.
+ */
+bool server_prepare_sharing(test_server *s, const test_server *first);
 
 /*
  * Start a server on s's database (server_prepare first, or let server_start
