@@ -937,15 +937,9 @@ static void test_listen_any_address(void **state)
 
 int main(int argc, char **argv)
 {
-    const char *driver = argc > 1 ? argv[1] : "sqlite";
-    if (!server_set_driver(driver)) {
-        fprintf(stderr, "usage: test_auth [sqlite|postgres]\n");
-        return 2;
-    }
-    if (!server_driver_available(driver)) {
-        fprintf(stderr, "%s: no PostgreSQL test cluster (ISMS_TEST_PG_URL); skipped\n", driver);
-        return 77; /* meson: skipped */
-    }
+    int skip = server_driver_from_args(argc, argv); /* sqlite or postgres */
+    if (skip)
+        return skip;
     signal(SIGPIPE, SIG_IGN);
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
         return 1;

@@ -18,7 +18,6 @@
 
 #include <curl/curl.h>
 #include <signal.h>
-#include <sqlite3.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,26 +73,15 @@ static void stop(void)
     server_cleanup(&SRV);
 }
 
+/* One integer from the database (either driver; -1 without a row). */
 static long long db_int(const char *sql)
 {
-    sqlite3 *db;
-    assert_int_equal(sqlite3_open_v2(SRV.db, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    sqlite3_busy_timeout(db, 5000);
-    sqlite3_stmt *s;
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
-    long long v = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
-    sqlite3_finalize(s);
-    sqlite3_close(db);
-    return v;
+    return server_db_int(&SRV, sql);
 }
 
 static void db_exec(const char *sql)
 {
-    sqlite3 *db;
-    assert_int_equal(sqlite3_open(SRV.db, &db), SQLITE_OK);
-    sqlite3_busy_timeout(db, 5000);
-    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(db);
+    assert_true(server_db_exec(&SRV, sql));
 }
 
 /* The code of a base32 secret, `offset` steps from now. */
@@ -537,8 +525,11 @@ static void test_signing_act(void **state)
     stop();
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    int skip = server_driver_from_args(argc, argv); /* sqlite or postgres */
+    if (skip)
+        return skip;
     curl_global_init(CURL_GLOBAL_DEFAULT);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_login_second_step),

@@ -50,6 +50,20 @@ bool server_driver_available(const char *driver)
     return url && url[0];
 }
 
+int server_driver_from_args(int argc, char **argv)
+{
+    const char *driver = argc > 1 ? argv[1] : "sqlite";
+    if (!server_set_driver(driver)) {
+        fprintf(stderr, "usage: %s [sqlite|postgres]\n", argv[0]);
+        return 2;
+    }
+    if (!server_driver_available(driver)) {
+        fprintf(stderr, "%s: no PostgreSQL test cluster (ISMS_TEST_PG_URL); skipped\n", driver);
+        return 77;
+    }
+    return 0;
+}
+
 bool server_is_postgres(const test_server *s)
 {
     return strncmp(s->db, "postgres", 8) == 0;

@@ -63,6 +63,13 @@ const char *server_driver(void);
 /* Whether the driver can run here (postgres needs ISMS_TEST_PG_URL). */
 bool server_driver_available(const char *driver);
 
+/*
+ * For a test program's main: the driver named by argv[1] ("sqlite" without
+ * one). Returns 0 when its tests can run, 77 (meson: skipped) when PostgreSQL
+ * has no test cluster, 2 for an unknown name; the reason is printed.
+ */
+int server_driver_from_args(int argc, char **argv);
+
 /* Whether s's database is PostgreSQL. */
 bool server_is_postgres(const test_server *s);
 

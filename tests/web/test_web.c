@@ -1703,8 +1703,11 @@ static void test_list_bad_query(void **state)
     resp_free(&r);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    int skip = server_driver_from_args(argc, argv); /* sqlite or postgres */
+    if (skip)
+        return skip;
     signal(SIGPIPE, SIG_IGN);
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
         return 1;
