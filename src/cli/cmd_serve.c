@@ -15,23 +15,41 @@
 
 enum { CHECKPOINT_EVERY_DEFAULT = 60, CHECKPOINT_EVERY_MAX = 86400 };
 
-/* Signed checkpoints of the change log while serving (--checkpoint-key). */
+/*
+ * Signed checkpoints of the change log while serving (--checkpoint-key).
+ * Other instances on the same database may sign too: what is signed already
+ * is read from the database each time, never only remembered in the process.
+ */
 typedef struct checkpointer {
     changelog_keypair kp;
     bool on;
     unsigned every_s;
-    int64_t signed_seq; /* the entry the newest checkpoint signed */
+    int64_t signed_seq; /* the entry the newest checkpoint signed, as last read */
 } checkpointer;
 
 typedef struct checkpoint_write {
     const changelog_keypair *kp;
     arena a;
     changelog_checkpoint cp;
+    bool skipped; /* the newest entry was signed already (by another instance) */
 } checkpoint_write;
 
 static isms_err write_checkpoint(store_txn *t, void *arg, isms_status *st)
 {
     checkpoint_write *w = arg;
+    /* Under the write lock: nothing can be appended or signed between these reads. */
+    int64_t seq = 0, signed_seq = 0;
+    char hash[CHANGELOG_HEX];
+    isms_err e = store_log_last(store_txn_conn(t), &seq, hash, st);
+    if (e == ISMS_OK)
+        e = store_checkpoint_last_seq(store_txn_conn(t), &signed_seq, st);
+    if (e != ISMS_OK)
+        return e;
+    if (seq <= signed_seq) {
+        w->skipped = true;
+        w->cp.seq = signed_seq;
+        return ISMS_OK;
+    }
     return log_checkpoint(t, w->kp, &w->a, &w->cp, st);
 }
 
@@ -46,6 +64,8 @@ static void checkpoint_if_grown(store *s, checkpointer *cp)
     isms_err e = store_borrow(s, &c, &st);
     if (e == ISMS_OK) {
         e = store_log_last(c, &seq, hash, &st);
+        if (e == ISMS_OK)
+            e = store_checkpoint_last_seq(c, &cp->signed_seq, &st);
         store_return(c);
     }
     if (e == ISMS_OK && seq > cp->signed_seq) {
@@ -56,8 +76,9 @@ static void checkpoint_if_grown(store *s, checkpointer *cp)
         e = store_write(s, &ctx, write_checkpoint, &w, &st);
         if (e == ISMS_OK) {
             cp->signed_seq = w.cp.seq;
-            fprintf(stderr, "isms: checkpoint of the change log: entry %" PRId64 " hash %s\n",
-                    w.cp.seq, w.cp.hash);
+            if (!w.skipped)
+                fprintf(stderr, "isms: checkpoint of the change log: entry %" PRId64 " hash %s\n",
+                        w.cp.seq, w.cp.hash);
         }
         arena_dispose(&w.a);
     }

@@ -12,6 +12,8 @@
  *   record's version is 1 + its successful updates, the change log holds
  *   exactly one entry per create and successful update, and it verifies
  *   (over HTTP on both instances and with `isms log verify`).
+ * - Both sign checkpoints of the change log with one key, and no entry is
+ *   signed twice (what is signed is read from the database, not remembered).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -38,16 +40,28 @@ enum {
 };
 
 static test_server A, B;
+static char PUBLIC_KEY[400]; /* both sign checkpoints of the change log with one key */
 
-/* The two instances over one database; false when either does not start. */
+/* The two instances over one database, each signing checkpoints every second. */
 static int group_setup(void **state)
 {
     (void)state;
     memset(&A, 0, sizeof(A));
     memset(&B, 0, sizeof(B));
-    if (!server_start(&A, NULL))
+    if (!server_prepare(&A))
         return -1;
-    if (!server_prepare_sharing(&B, &A) || !server_start(&B, NULL))
+    char secret[400], out[4096];
+    snprintf(secret, sizeof(secret), "%s/log.key", A.dir);
+    snprintf(PUBLIC_KEY, sizeof(PUBLIC_KEY), "%s/log.pub", A.dir);
+    const char *keygen[] = {"log", "keygen", "--secret", secret, "--public", PUBLIC_KEY, NULL};
+    if (server_run_isms(keygen, SERVER_RUN_SECONDS, out, sizeof(out)) != 0) {
+        fprintf(stderr, "isms log keygen: %s\n", out);
+        return -1;
+    }
+    const char *extra[] = {"--checkpoint-key", secret, "--checkpoint-every", "1", NULL};
+    if (!server_start(&A, extra))
+        return -1;
+    if (!server_prepare_sharing(&B, &A) || !server_start(&B, extra))
         return -1;
     return 0;
 }
@@ -362,11 +376,44 @@ static void test_concurrent_updates(void **state)
         resp_free(&r);
     }
     char out[8192];
-    const char *verify[] = {"--db", A.db, "log", "verify", NULL};
+    const char *verify[] = {"--db", A.db, "log", "verify", "--public-key", PUBLIC_KEY, NULL};
     int rc = server_run_isms(verify, SERVER_RUN_SECONDS, out, sizeof(out));
     if (rc != 0)
         print_error("isms log verify: %d\n%s\n", rc, out);
     assert_int_equal(rc, 0);
+}
+
+/*
+ * Both instances sign checkpoints with one key: what is signed is read from the
+ * database, so an entry signed by one is not signed again by the other.
+ */
+static void test_checkpoints_once(void **state)
+{
+    (void)state;
+    http_session admin;
+    http_bearer(&admin, A.token);
+    resp r;
+    send_to(&r, &B, &admin, "POST", "/api/v1/context-issues", ISSUE, NULL);
+    CHECK_STATUS(&r, 201);
+    resp_free(&r);
+    long long last = server_db_int(&A, "SELECT max(seq) FROM isms_change_log");
+    char sql[128];
+    snprintf(sql, sizeof(sql), "SELECT count(*) FROM isms_log_checkpoint WHERE seq = %lld", last);
+    double deadline = server_now() + 20;
+    while (server_db_int(&A, sql) < 1 && server_now() < deadline)
+        server_sleep_ms(50);
+    assert_int_equal(server_db_int(&A, sql), 1);
+    server_sleep_ms(2500); /* more than two ticks of each: nobody signs it again */
+    assert_int_equal(server_db_int(&A, sql), 1);
+    assert_int_equal(
+        server_db_int(&A, "SELECT count(*) - count(DISTINCT seq) FROM isms_log_checkpoint"), 0);
+    char out[8192];
+    const char *verify[] = {"--db", A.db, "log", "verify", "--public-key", PUBLIC_KEY, NULL};
+    int rc = server_run_isms(verify, SERVER_RUN_SECONDS, out, sizeof(out));
+    if (rc != 0)
+        print_error("isms log verify: %d\n%s\n", rc, out);
+    assert_int_equal(rc, 0);
+    TEXT_HAS(out, "signatures verified");
 }
 
 /* Both stop cleanly, nothing from a sanitizer. */
@@ -392,6 +439,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_session_on_both),
         cmocka_unit_test(test_token_revoked_on_both),
         cmocka_unit_test(test_concurrent_updates),
+        cmocka_unit_test(test_checkpoints_once),
         cmocka_unit_test(test_stop),
     };
     int failed = cmocka_run_group_tests_name("instances", tests, group_setup, group_teardown);
