@@ -3,6 +3,7 @@
  * /api/v1/<plural>/<id>, POST /api/v1/<plural>/<id>/retire. Every kind is
  * served by these handlers from the registry; rules live in core/records.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,10 +16,42 @@
 
 enum { REFERRERS_SHOWN = 50, CHANGES_MAX = 128 };
 
+/*
+ * The process is up and its database answers at the schema it serves. Read
+ * from the database, not remembered: a database that does not answer, or one
+ * another isms has migrated since this one opened it, is 503, so a proxy's
+ * health check takes this instance out.
+ */
 void api_health(http_request *req, http_reply *rep)
 {
-    json_t *j = json_pack("{s:s,s:i}", "status", "ok", "schema_version",
-                          store_schema_version(req->store));
+    isms_status st;
+    status_clear(&st);
+    store_conn *c;
+    int now = 0, served = store_schema_version(req->store);
+    isms_err e = store_borrow(req->store, &c, &st);
+    if (e == ISMS_OK) {
+        e = store_schema_version_now(c, &now, &st);
+        store_return(c);
+    }
+    if (e != ISMS_OK) {
+        if (st.code == ISMS_EBUSY)
+            reply_problem(rep, &st);
+        else
+            reply_problem_status(rep, 503, "unavailable", "Unavailable",
+                                 "the database does not answer");
+        reply_header_set(rep, "Retry-After", "1");
+        return;
+    }
+    if (now != served) {
+        char detail[160];
+        snprintf(detail, sizeof(detail),
+                 "the database is at schema version %d, this isms serves version %d: restart "
+                 "every instance with the isms that migrated it",
+                 now, served);
+        reply_problem_status(rep, 503, "schema_changed", "Schema changed", detail);
+        return;
+    }
+    json_t *j = json_pack("{s:s,s:i}", "status", "ok", "schema_version", served);
     reply_json(rep, 200, j);
 }
 

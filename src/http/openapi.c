@@ -1012,8 +1012,9 @@ static void kind_paths(json_t *paths, const isms_registry *reg, const isms_kind 
 static void service_paths(json_t *paths)
 {
     json_t *op = operation("getHealth", "service", "Health",
-                           json_string("Whether the server is up, and its database schema "
-                                       "version."));
+                           json_string("Whether the server is up and its database answers "
+                                       "at the schema version it serves (read from the "
+                                       "database: 503 when not)."));
     json_t *rs = new_object();
     put(rs, "200", response("Up", ref("schemas", "Health"), headers(NULL)));
     add_problems(rs, "500 503");

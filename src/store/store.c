@@ -137,6 +137,20 @@ int store_schema_version(const store *s)
     return s->schema_version;
 }
 
+isms_err store_schema_version_now(store_conn *c, int *out, isms_status *st)
+{
+    const store_driver *d = c->owner->driver;
+    db_stmt *s;
+    isms_err e =
+        conn_prepare(c, "SELECT coalesce(max(\"version\"), 0) FROM \"isms_schema\"", &s, st);
+    if (e != ISMS_OK)
+        return e;
+    db_step r = d->step(s, st);
+    *out = r == DB_ROW ? (int)d->column_int(s, 0) : 0;
+    d->reset(s);
+    return r == DB_ERROR ? st->code : ISMS_OK;
+}
+
 /* The time the busy timeout ends, from now (CLOCK_REALTIME, for the pthread waits). */
 static struct timespec busy_deadline(const store *s)
 {

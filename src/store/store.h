@@ -56,8 +56,14 @@ const isms_registry *store_registry(const store *s);
 /* The registry of the store a connection belongs to. */
 const isms_registry *store_conn_registry(const store_conn *c);
 
-/* The schema version the database is at (the last migration applied). */
+/* The schema version the database was at when the store opened (after migrating it). */
 int store_schema_version(const store *s);
+
+/*
+ * The schema version the database is at now, read from it: another process (a
+ * newer isms on the same PostgreSQL database) may have migrated it since.
+ */
+isms_err store_schema_version_now(store_conn *c, int *out, isms_status *st);
 
 /* Borrow a connection, waiting up to the busy timeout; ISMS_EBUSY after that. */
 isms_err store_borrow(store *s, store_conn **out, isms_status *st);

@@ -381,6 +381,15 @@ static void test_health(void **state)
     resp_free(&r);
     /* Only GET is a health check. */
     BAD("POST", "/healthz", "{}", NULL, 405, "method_not_allowed", NULL);
+    /* The schema is read from the database: migrated by another isms since, this one is unfit. */
+    assert_true(server_db_exec(&SRV, "INSERT INTO isms_schema (version, name, applied_at) "
+                                     "VALUES (99, 'from a newer isms', '2030-01-01T00:00:00Z')"));
+    http(&r, "GET", "/healthz", NULL, NULL);
+    CHECK_PROBLEM(&r, 503, "schema_changed", NULL);
+    BODY_HAS(&r, "schema version 99, this isms serves version 5");
+    resp_free(&r);
+    assert_true(server_db_exec(&SRV, "DELETE FROM isms_schema WHERE version = 99"));
+    check_health();
 }
 
 /* Created record: 201, Location, ETag "1", the record as the API shows it. */
