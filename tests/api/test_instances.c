@@ -3,7 +3,8 @@
  * (PostgreSQL only: skipped with sqlite or without ISMS_TEST_PG_URL).
  *
  * - A session made on instance A is valid on B (reads, and writes with its
- *   CSRF token), and a logout on B ends it on A at once.
+ *   CSRF token), and a logout on B ends it on A at once; a user disabled
+ *   from the command line is refused by both.
  * - An API token revoked through A is refused by B on the next request: no
  *   process keeps credentials in a cache.
  * - Several client threads update the same few records, alternating between
@@ -142,6 +143,30 @@ static void test_session_on_both(void **state)
     CHECK_STATUS(&r, 303);
     resp_free(&r);
     send_to(&r, &A, &w, "GET", "/api/v1/context-issues", NULL, NULL);
+    CHECK_STATUS(&r, 401);
+    resp_free(&r);
+}
+
+/* A user's session made on B, the user disabled from the command line: refused on both. */
+static void test_disabled_on_both(void **state)
+{
+    (void)state;
+    assert_true(server_add_user(&A, "bob", "viewer", "bob password 12345"));
+    http_session w;
+    resp r;
+    http_client cb = {.base = B.url};
+    assert_int_equal(http_login(&r, &cb, &w, "bob", "bob password 12345"), 303);
+    resp_free(&r);
+    send_to(&r, &A, &w, "GET", "/api/v1/context-issues", NULL, NULL);
+    CHECK_STATUS(&r, 200);
+    resp_free(&r);
+    char out[4096];
+    const char *disable[] = {"--db", A.db, "--as", A.admin, "user", "disable", "bob", NULL};
+    assert_int_equal(server_run_isms(disable, SERVER_RUN_SECONDS, out, sizeof(out)), 0);
+    send_to(&r, &A, &w, "GET", "/api/v1/context-issues", NULL, NULL);
+    CHECK_STATUS(&r, 401);
+    resp_free(&r);
+    send_to(&r, &B, &w, "GET", "/api/v1/context-issues", NULL, NULL);
     CHECK_STATUS(&r, 401);
     resp_free(&r);
 }
@@ -436,11 +461,9 @@ int main(int argc, char **argv)
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
         return 1;
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_session_on_both),
-        cmocka_unit_test(test_token_revoked_on_both),
-        cmocka_unit_test(test_concurrent_updates),
-        cmocka_unit_test(test_checkpoints_once),
-        cmocka_unit_test(test_stop),
+        cmocka_unit_test(test_session_on_both),       cmocka_unit_test(test_disabled_on_both),
+        cmocka_unit_test(test_token_revoked_on_both), cmocka_unit_test(test_concurrent_updates),
+        cmocka_unit_test(test_checkpoints_once),      cmocka_unit_test(test_stop),
     };
     int failed = cmocka_run_group_tests_name("instances", tests, group_setup, group_teardown);
     curl_global_cleanup();

@@ -480,8 +480,11 @@ static void test_stop(void **state)
     assert_string_equal(SRV.extra_out, "");
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    int skip = server_driver_from_args(argc, argv); /* sqlite or postgres */
+    if (skip)
+        return skip;
     signal(SIGPIPE, SIG_IGN);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_baseline),
