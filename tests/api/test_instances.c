@@ -4,7 +4,8 @@
  *
  * - A session made on instance A is valid on B (reads, and writes with its
  *   CSRF token), and a logout on B ends it on A at once; a user disabled
- *   from the command line is refused by both.
+ *   from the command line is refused by both, and a second factor required of
+ *   everyone holds on both at once.
  * - An API token revoked through A is refused by B on the next request: no
  *   process keeps credentials in a cache.
  * - Several client threads update the same few records, alternating between
@@ -168,6 +169,38 @@ static void test_disabled_on_both(void **state)
     resp_free(&r);
     send_to(&r, &B, &w, "GET", "/api/v1/context-issues", NULL, NULL);
     CHECK_STATUS(&r, 401);
+    resp_free(&r);
+}
+
+/*
+ * A second factor required of everyone from the command line: a session without
+ * one, made on A before, is held to it on B at once (the setting is read per request).
+ */
+static void test_totp_required_on_both(void **state)
+{
+    (void)state;
+    assert_true(server_add_user(&A, "nina", "viewer", "nina password 1234"));
+    http_session w;
+    resp r;
+    http_client ca = {.base = A.url};
+    assert_int_equal(http_login(&r, &ca, &w, "nina", "nina password 1234"), 303);
+    resp_free(&r);
+    send_to(&r, &B, &w, "GET", "/api/v1/context-issues", NULL, NULL);
+    CHECK_STATUS(&r, 200);
+    resp_free(&r);
+    char out[2048];
+    const char *on[] = {"--db", A.db, "--as", A.admin, "user", "totp", "require", "on", NULL};
+    assert_int_equal(server_run_isms(on, SERVER_RUN_SECONDS, out, sizeof(out)), 0);
+    for (int n = 0; n < 2; n++) {
+        send_to(&r, n ? &B : &A, &w, "GET", "/api/v1/context-issues", NULL, NULL);
+        CHECK_STATUS(&r, 403);
+        BODY_HAS(&r, "totp_required");
+        resp_free(&r);
+    }
+    const char *off[] = {"--db", A.db, "--as", A.admin, "user", "totp", "require", "off", NULL};
+    assert_int_equal(server_run_isms(off, SERVER_RUN_SECONDS, out, sizeof(out)), 0);
+    send_to(&r, &B, &w, "GET", "/api/v1/context-issues", NULL, NULL);
+    CHECK_STATUS(&r, 200);
     resp_free(&r);
 }
 
@@ -460,11 +493,17 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
         return 1;
+    // clang-format off
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_session_on_both),       cmocka_unit_test(test_disabled_on_both),
-        cmocka_unit_test(test_token_revoked_on_both), cmocka_unit_test(test_concurrent_updates),
-        cmocka_unit_test(test_checkpoints_once),      cmocka_unit_test(test_stop),
+        cmocka_unit_test(test_session_on_both),
+        cmocka_unit_test(test_disabled_on_both),
+        cmocka_unit_test(test_totp_required_on_both),
+        cmocka_unit_test(test_token_revoked_on_both),
+        cmocka_unit_test(test_concurrent_updates),
+        cmocka_unit_test(test_checkpoints_once),
+        cmocka_unit_test(test_stop),
     };
+    // clang-format on
     int failed = cmocka_run_group_tests_name("instances", tests, group_setup, group_teardown);
     curl_global_cleanup();
     return failed ? 1 : 0;
