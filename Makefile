@@ -5,7 +5,7 @@
 #   make test     every test, in a normal and a sanitizer (ASan + UBSan) build, and
 #                 the Node tests of the API (tests/js; scripts/npm-deps.sh installs their packages)
 #   make run      build, create demo.isms with a demo organization, show it
-#   make bench    build optimised and run the benchmarks (docs/PERFORMANCE.md)
+#   make bench    build optimised and run the benchmarks, SQLite then PostgreSQL (docs/PERFORMANCE.md)
 #   make fuzz     fuzz the HTTP request path with libFuzzer (clang) for FUZZ_TIME seconds
 
 BUILD      := build
@@ -48,6 +48,7 @@ bench: deps $(BENCH_BUILD)/build.ninja
 	ninja -C $(BENCH_BUILD)
 	$(BENCH_BUILD)/bench/bench-store
 	bench/bench-api.sh $(BENCH_BUILD)
+	bench/bench-api.sh --postgres $(BENCH_BUILD)
 
 # libFuzzer needs clang. The libraries get coverage (fuzzer-no-link) and ASan + UBSan;
 # the fuzz_request target links libFuzzer itself. New inputs are kept in

@@ -1,10 +1,12 @@
 #!/bin/sh
 # bench-api.sh: how fast `isms serve` answers over loopback, measured with wrk.
 #
-#   bench/bench-api.sh [--threads "LIST"] [--duration S] [--records N] [--no-stall] [BUILD]
+#   bench/bench-api.sh [--postgres] [--threads "LIST"] [--duration S] [--records N] [--no-stall] [BUILD]
 #
 # BUILD is the build directory (default build-release). It builds a database of
-# N context issues (default 100,000) with `bench-store --keep`, then for each
+# N context issues (default 100,000) with `bench-store --keep` (--postgres: in a
+# throw-away PostgreSQL cluster, scripts/pg-test-cluster.sh --durable, fsync on,
+# Unix socket only; the stall test, made for SQLite's lock, is left out), then for each
 # threading mode in LIST (`isms serve --threads`: 0 = a thread per connection,
 # N = a pool of N event-loop threads; default: the server's default only) it
 # starts the server on 127.0.0.1 (a free port) on a fresh copy of the database
@@ -27,7 +29,8 @@
 # create.lua) of a user added to the database after bench-store made it.
 # The access log goes to a file, as it would in production. wrk, curl and
 # sqlite3 must be installed (scripts/install-deps.sh bench; `make bench` does
-# it). Exit status 0 whatever the figures; 1 if something fails.
+# it), and for --postgres PostgreSQL's server programs and psql. Exit status 0
+# whatever the figures; 1 if something fails.
 set -eu
 
 BUILD=build-release
@@ -38,6 +41,7 @@ STALL=1
 STALL_S=5
 SLOW_CLIENTS=8   # slow uploads at once
 SLOW_HANDLERS=4  # slow requests at once (= the largest pool measured)
+POSTGRES=0
 
 TARGET_LIST=10000
 TARGET_GET=20000
@@ -45,7 +49,7 @@ TARGET_P50_MS=1
 TARGET_RSS_MB=30
 
 usage() {
-    sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
 }
 
@@ -55,6 +59,7 @@ while [ $# -gt 0 ]; do
         --duration) [ $# -ge 2 ] || usage; DURATION=$2; shift 2 ;;
         --records) [ $# -ge 2 ] || usage; RECORDS=$2; shift 2 ;;
         --no-stall) STALL=0; shift ;;
+        --postgres) POSTGRES=1; STALL=0; shift ;;
         -h | --help) usage ;;
         -*) usage ;;
         *) BUILD=$1; shift ;;
@@ -67,6 +72,9 @@ die() {
 }
 
 command -v wrk >/dev/null 2>&1 || die "wrk is not installed: run scripts/install-deps.sh bench"
+if [ "$POSTGRES" = 1 ]; then
+    command -v psql >/dev/null 2>&1 || die "psql is not installed (Debian package postgresql-client)"
+fi
 if [ "$STALL" = 1 ]; then
     for tool in curl sqlite3; do
         command -v $tool >/dev/null 2>&1 || die "$tool is not installed: run scripts/install-deps.sh bench"
@@ -82,6 +90,8 @@ LUA=$(dirname "$0")/create.lua
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/isms-bench-api-XXXXXX")
 server_pid=""
 bg_pids=""
+CLUSTER=$(dirname "$0")/../scripts/pg-test-cluster.sh
+pg_dir=""
 
 cleanup() {
     for p in $bg_pids; do
@@ -91,6 +101,7 @@ cleanup() {
         kill -TERM "$server_pid" 2>/dev/null || true
         wait "$server_pid" 2>/dev/null || true
     fi
+    [ -z "$pg_dir" ] || "$CLUSTER" stop "$pg_dir"
     rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -147,14 +158,30 @@ vm_hwm_kb() {
     awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"
 }
 
+# fresh_copy: the database of a run, a copy of the base one (SQLite: the file;
+# PostgreSQL: a database made from the base one as its template); sets RUN_DB
+fresh_copy() {
+    if [ "$POSTGRES" = 1 ]; then
+        PGOPTIONS="-c client_min_messages=warning" psql -q -X -v ON_ERROR_STOP=1 "$PG_ADMIN" \
+            -c "DROP DATABASE IF EXISTS isms_run" \
+            -c "CREATE DATABASE isms_run TEMPLATE isms_test" >/dev/null ||
+            die "cannot copy the PostgreSQL database"
+        RUN_DB="postgresql:///isms_run?host=$pg_dir&user=postgres"
+    else
+        cp "$tmp/base.isms" "$tmp/run.isms"
+        rm -f "$tmp/run.isms-wal" "$tmp/run.isms-shm"
+        RUN_DB=$tmp/run.isms
+    fi
+}
+
 # start_server MODE: starts isms serve on a fresh copy of the database; sets server_pid, base
 start_server() {
-    cp "$tmp/base.isms" "$tmp/run.isms"
-    rm -f "$tmp/run.isms-wal" "$tmp/run.isms-shm" "$tmp/out"
+    fresh_copy
+    rm -f "$tmp/out"
     if [ "$1" = default ]; then
-        "$ISMS" --db "$tmp/run.isms" serve --listen 127.0.0.1:0 >"$tmp/out" 2>"$tmp/access.log" &
+        "$ISMS" --db "$RUN_DB" serve --listen 127.0.0.1:0 >"$tmp/out" 2>"$tmp/access.log" &
     else
-        "$ISMS" --db "$tmp/run.isms" serve --listen 127.0.0.1:0 --threads "$1" \
+        "$ISMS" --db "$RUN_DB" serve --listen 127.0.0.1:0 --threads "$1" \
             >"$tmp/out" 2>"$tmp/access.log" &
     fi
     server_pid=$!
@@ -248,12 +275,23 @@ stall_test() {
 }
 
 echo "bench-api: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-"$BENCH_STORE" --keep "$tmp/base.isms" --records "$RECORDS"
+if [ "$POSTGRES" = 1 ]; then
+    pg_dir=$(mktemp -u /tmp/isms-bench-pg-XXXXXX)
+    BASE_DB=$("$CLUSTER" start "$pg_dir" --durable) || die "the PostgreSQL cluster did not start"
+    PG_ADMIN="postgresql:///postgres?host=$pg_dir&user=postgres"
+    pg_version=$(psql -X -A -t "$PG_ADMIN" -c 'SHOW server_version')
+    pg_fsync=$(psql -X -A -t "$PG_ADMIN" -c 'SHOW fsync')
+    echo "bench-api: store PostgreSQL $pg_version in $pg_dir (Unix socket), fsync $pg_fsync"
+else
+    BASE_DB=$tmp/base.isms
+    echo "bench-api: store SQLite"
+fi
+"$BENCH_STORE" --keep "$BASE_DB" --records "$RECORDS"
 MIDDLE=$(((RECORDS + 1) / 2)) # bench-store checked RECORDS
 # A user and an API token for every request (the first user of the ISMS is an admin).
-echo "bench password 1" | "$ISMS" --db "$tmp/base.isms" user add bench --role admin,manager \
+echo "bench password 1" | "$ISMS" --db "$BASE_DB" user add bench --role admin,manager \
     --password-stdin --hash-cost test >/dev/null
-ISMS_TOKEN=$("$ISMS" --db "$tmp/base.isms" token create --label bench-api)
+ISMS_TOKEN=$("$ISMS" --db "$BASE_DB" token create --label bench-api)
 export ISMS_TOKEN # create.lua reads it
 AUTH="Authorization: Bearer $ISMS_TOKEN"
 echo "bench-api: wrk on 127.0.0.1, ${DURATION} s per figure; targets at 4 connections:" \

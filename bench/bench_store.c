@@ -12,7 +12,9 @@
  *
  * --keep creates the ISMS database PATH (it must not exist), fills it with N
  * context issues from the same generator and exits: the database the HTTP
- * API benchmark (bench/bench-api.sh) serves.
+ * API benchmark (bench/bench-api.sh) serves. PATH may be a PostgreSQL URL
+ * (postgres://..., postgresql://...): its database (or schema, through the
+ * URL's search_path) must hold no tables yet.
  *
  * Prints one line per figure with PASS or MISS against the targets
  * (>= 100,000 inserts/s; a list page under 1 ms at p99). The exit status is
@@ -542,11 +544,20 @@ static void bench_lists(store *s, const issue_fields *f, size_t nrecords, size_t
 
 /* --- a database to keep (bench-api.sh) ----------------------------------- */
 
-/* Create path (refused if it exists), insert n issues through records_create, close. */
+static bool is_url(const char *path)
+{
+    return strncmp(path, "postgres://", 11) == 0 || strncmp(path, "postgresql://", 13) == 0;
+}
+
+/*
+ * Create path (a file: refused if it exists; a PostgreSQL URL: the store
+ * refuses a database with tables of its own), insert n issues through
+ * records_create, close.
+ */
 static int keep_database(const char *path, const issue_fields *f, size_t n)
 {
     struct stat sb;
-    if (stat(path, &sb) == 0 || errno != ENOENT) {
+    if (!is_url(path) && (stat(path, &sb) == 0 || errno != ENOENT)) {
         fprintf(stderr, "bench-store: %s already exists (or cannot be checked)\n", path);
         return 1;
     }
@@ -558,6 +569,10 @@ static int keep_database(const char *path, const issue_fields *f, size_t n)
     add_people(s);
     double secs = insert_issues(s, f, n, VIA_RECORDS);
     store_free(s); /* checkpoints the WAL into the file */
+    if (is_url(path)) {
+        printf("bench-store: the PostgreSQL database holds %zu context issues (%.2f s)\n", n, secs);
+        return 0;
+    }
     printf("bench-store: %s holds %zu context issues (%.2f s, %.1f MiB)\n", path, n, secs,
            (double)file_size(path) / (1024.0 * 1024.0));
     return 0;
@@ -583,7 +598,8 @@ static void usage(FILE *to)
                 "  --records N     context issues to insert (default %d)\n"
                 "  --iterations N  timed fetches per list page (default %d)\n"
                 "  --keep PATH     only create the database PATH (must not exist) with N\n"
-                "                  context issues, keep it and exit\n",
+                "                  context issues, keep it and exit; PATH may be a\n"
+                "                  PostgreSQL URL (a database without tables)\n",
                 DEFAULT_RECORDS, DEFAULT_ITERATIONS);
 }
 

@@ -2,9 +2,12 @@
 # A throw-away PostgreSQL cluster for the tests: made in a new temporary
 # directory with initdb, listening only on a Unix socket in that directory (no
 # TCP), with one database "isms_test". Durability is off (fsync, synchronous
-# commit): nothing in it outlives the test run.
+# commit): nothing in it outlives the test run. --durable keeps PostgreSQL's
+# defaults instead (fsync, synchronous commit and full page writes on): for
+# benchmarks, whose commits should cost what they cost in production.
 #
-#   scripts/pg-test-cluster.sh start DIR   make and start the cluster in DIR (which must
+#   scripts/pg-test-cluster.sh start DIR [--durable]
+#                                          make and start the cluster in DIR (which must
 #                                          not exist); print the URL of its database
 #   scripts/pg-test-cluster.sh stop DIR    stop it and remove DIR
 #
@@ -13,11 +16,16 @@
 set -eu
 
 usage() {
-    echo "usage: scripts/pg-test-cluster.sh start|stop DIR" >&2
+    echo "usage: scripts/pg-test-cluster.sh start DIR [--durable] | stop DIR" >&2
     exit 2
 }
-[ "$#" -eq 2 ] || usage
+[ "$#" -eq 2 ] || [ "$#" -eq 3 ] || usage
 dir=$2
+durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+if [ "$#" -eq 3 ]; then
+    [ "$1" = start ] && [ "$3" = --durable ] || usage
+    durability=""
+fi
 
 bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 if [ -z "$bindir" ] || [ ! -x "$bindir/initdb" ]; then
@@ -41,8 +49,7 @@ start)
         >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
     # Room for the tests' connections: each store holds a small pool.
     as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-        -o "-k $dir -c listen_addresses= -c fsync=off -c synchronous_commit=off \
-            -c full_page_writes=off -c max_connections=200" \
+        -o "-k $dir -c listen_addresses= $durability -c max_connections=200" \
         start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
     as_owner "$bindir/createdb" -h "$dir" -U postgres isms_test
     echo "postgresql:///isms_test?host=$dir&user=postgres"

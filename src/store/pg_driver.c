@@ -3,9 +3,20 @@
  * (postgres://user@host/db, or postgresql:///db?host=/socket/dir), so every
  * connection parameter libpq knows works. Statements are prepared once per
  * connection (PQprepare, named s1, s2 ...) and cached by their text; values
- * travel as text parameters and the server infers their types. A step runs
- * the statement and walks the rows of its whole result: every query of the
- * store is bounded (pages carry a LIMIT).
+ * travel as text parameters and the server infers their types.
+ *
+ * Rows stream: a statement is sent with PQsendQueryPrepared in single-row
+ * mode, and each step reads one row from the connection, so walking the
+ * change log or a long list holds one row at a time, whatever its length.
+ * While a statement streams, its rows occupy the connection; should anything
+ * else need the connection before the statement is done (another statement,
+ * a commit), the rest of its rows are first read into memory (drain). A reset
+ * before the last row reads and drops what is left.
+ *
+ * Lost connections. When the server goes away (a restart, an administrator's
+ * pg_terminate_backend), the operation that finds out is answered ISMS_EBUSY
+ * ("try again"), and the next use of the connection resets it (PQreset) and
+ * forgets its prepared statements, which died with the old session.
  *
  * Concurrency. The store was written for one writer at a time (SQLite), and
  * the change log's hash chain needs it: each entry is appended as last + 1
@@ -39,11 +50,17 @@ typedef struct stmt_slot {
     uint64_t hash;
     uint64_t used; /* tick of the last use, for eviction */
     bool busy;     /* between prepare and reset: must not be evicted */
+    bool stale;    /* prepared in a session that was lost: freed at its reset */
     char name[16]; /* the server-side name of the prepared statement */
     int nparams;
     char **values; /* nparams bound values (NULL: SQL NULL), owned */
-    PGresult *res; /* the result of the current run, or NULL before the first step */
+    PGresult *res; /* the result holding the current row, or NULL */
     int row;       /* the current row of res; -1 before the first */
+    bool sent;     /* the current run was sent (its results are being read) */
+    bool done;     /* the current run's last result was read */
+    /* Results read ahead by a drain, in order, not yet stepped through. */
+    PGresult **ahead;
+    size_t nahead, ahead_at, ahead_cap;
     db_conn *conn;
 } stmt_slot;
 
@@ -52,6 +69,8 @@ struct db_conn {
     uint64_t tick;
     unsigned next_name;
     int64_t changes;
+    stmt_slot *streaming; /* the statement whose results the connection carries, or NULL */
+    char setup[160];      /* the session settings, run again after a reset */
     stmt_slot cache[STMT_CACHE_SIZE];
 };
 
@@ -132,6 +151,9 @@ static isms_err map_result(db_conn *c, const PGresult *res, isms_status *st)
                : res   ? PQresultErrorMessage(res)
                        : PQerrorMessage(c->pg),
                msg, sizeof(msg));
+    /* The session is gone (57P01: terminated by an administrator): reset on the next use. */
+    if (PQstatus(c->pg) == CONNECTION_BAD || (state && strncmp(state, "57P0", 4) == 0))
+        return status_fail(st, ISMS_EBUSY, "the connection to the database was lost; try again");
     if (!state)
         return status_fail(st, ISMS_ESTORE, "PostgreSQL: %s", msg);
     if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 || strcmp(state, "55P03") == 0 ||
@@ -147,9 +169,12 @@ static isms_err map_result(db_conn *c, const PGresult *res, isms_status *st)
     return status_fail(st, ISMS_ESTORE, "PostgreSQL: %s", msg);
 }
 
+static void drain(db_conn *c);
+
 /* Run trusted SQL without parameters; the result is cleared. */
 static isms_err exec(db_conn *c, const char *sql, isms_status *st)
 {
+    drain(c);
     PGresult *res = PQexec(c->pg, sql);
     ExecStatusType s = PQresultStatus(res);
     isms_err e = s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK ? ISMS_OK : map_result(c, res, st);
@@ -182,11 +207,10 @@ static isms_err pg_open(const char *url, const store_options *opt, db_conn **out
         return st->code;
     }
     PQsetNoticeReceiver(c->pg, quiet, NULL);
-    char sql[160];
     /* The busy timeout bounds the wait for the write and migration locks. */
-    snprintf(sql, sizeof(sql), "SET lock_timeout = %d; SET client_min_messages = warning",
+    snprintf(c->setup, sizeof(c->setup), "SET lock_timeout = %d; SET client_min_messages = warning",
              opt->busy_timeout_ms > 0 ? opt->busy_timeout_ms : 5000);
-    isms_err e = exec(c, sql, st);
+    isms_err e = exec(c, c->setup, st);
     if (e != ISMS_OK) {
         PQfinish(c->pg);
         free(c);
@@ -196,11 +220,85 @@ static isms_err pg_open(const char *url, const store_options *opt, db_conn **out
     return ISMS_OK;
 }
 
+/* Append a result to the slot's read-ahead queue. */
+static void ahead_push(stmt_slot *s, PGresult *r)
+{
+    if (s->nahead == s->ahead_cap) {
+        size_t cap = s->ahead_cap ? s->ahead_cap * 2 : 16;
+        PGresult **p = realloc(s->ahead, cap * sizeof(*p));
+        if (!p)
+            die_oom();
+        s->ahead = p;
+        s->ahead_cap = cap;
+    }
+    s->ahead[s->nahead++] = r;
+}
+
+/*
+ * Free the connection for another command: read the rest of the streaming
+ * statement's results into its read-ahead queue (it steps through them later).
+ */
+static void drain(db_conn *c)
+{
+    stmt_slot *s = c->streaming;
+    if (!s)
+        return;
+    PGresult *r;
+    while ((r = PQgetResult(c->pg)) != NULL)
+        ahead_push(s, r);
+    c->streaming = NULL;
+}
+
+/* The next result of the slot's run: read ahead, else from the connection; NULL at the end. */
+static PGresult *next_result(stmt_slot *s)
+{
+    if (s->ahead_at < s->nahead) {
+        PGresult *r = s->ahead[s->ahead_at];
+        s->ahead[s->ahead_at++] = NULL;
+        return r;
+    }
+    if (s->conn->streaming != s)
+        return NULL;
+    PGresult *r = PQgetResult(s->conn->pg);
+    if (!r)
+        s->conn->streaming = NULL;
+    return r;
+}
+
+static int64_t tuples_changed(const PGresult *res)
+{
+    const char *n = PQcmdTuples((PGresult *)res);
+    return n && *n ? strtoll(n, NULL, 10) : 0;
+}
+
+/* Read and drop what is left of the slot's run; the final status sets changes. */
+static void finish_run(stmt_slot *s)
+{
+    if (!s->sent)
+        return;
+    PGresult *r;
+    while ((r = next_result(s)) != NULL) {
+        if (!s->done && PQresultStatus(r) != PGRES_SINGLE_TUPLE) {
+            s->done = true;
+            if (PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK)
+                s->conn->changes = tuples_changed(r);
+        }
+        PQclear(r);
+    }
+}
+
 static void slot_clear_run(stmt_slot *s)
 {
+    if (s->conn)
+        finish_run(s);
     PQclear(s->res);
     s->res = NULL;
     s->row = -1;
+    s->sent = false;
+    s->done = false;
+    for (size_t i = s->ahead_at; i < s->nahead; i++)
+        PQclear(s->ahead[i]);
+    s->nahead = s->ahead_at = 0;
     for (int i = 0; i < s->nparams; i++) {
         free(s->values[i]);
         s->values[i] = NULL;
@@ -212,6 +310,7 @@ static void slot_dispose(db_conn *c, stmt_slot *s)
     if (!s->sql)
         return;
     slot_clear_run(s);
+    drain(c);
     PGTransactionStatusType ts = PQtransactionStatus(c->pg);
     if (ts == PQTRANS_IDLE || ts == PQTRANS_INTRANS) { /* DEALLOCATE is not transactional */
         char sql[48];
@@ -219,6 +318,7 @@ static void slot_dispose(db_conn *c, stmt_slot *s)
         PQclear(PQexec(c->pg, sql));
     }
     free(s->values);
+    free(s->ahead);
     free(s->sql);
     memset(s, 0, sizeof(*s));
 }
@@ -230,10 +330,49 @@ static void pg_close(db_conn *c)
     for (size_t i = 0; i < STMT_CACHE_SIZE; i++) {
         slot_clear_run(&c->cache[i]);
         free(c->cache[i].values);
+        free(c->cache[i].ahead);
         free(c->cache[i].sql);
     }
     PQfinish(c->pg);
     free(c);
+}
+
+/* Free a slot without telling the server (its session is gone). */
+static void slot_forget(stmt_slot *s)
+{
+    slot_clear_run(s);
+    free(s->values);
+    free(s->ahead);
+    free(s->sql);
+    memset(s, 0, sizeof(*s));
+}
+
+/*
+ * Before a use: if the connection was lost, reset it and forget the prepared
+ * statements of the old session (a statement in use is forgotten at its
+ * reset). ISMS_EBUSY if the server cannot be reached yet.
+ */
+static isms_err revive(db_conn *c, isms_status *st)
+{
+    if (PQstatus(c->pg) != CONNECTION_BAD)
+        return ISMS_OK;
+    c->streaming = NULL;
+    for (size_t i = 0; i < STMT_CACHE_SIZE; i++) {
+        stmt_slot *s = &c->cache[i];
+        if (!s->sql)
+            continue;
+        if (s->busy)
+            s->stale = true;
+        else
+            slot_forget(s);
+    }
+    PQreset(c->pg);
+    if (PQstatus(c->pg) != CONNECTION_OK)
+        return status_fail(st, ISMS_EBUSY, "the database cannot be reached; try again");
+    isms_err e = exec(c, c->setup, st);
+    return e == ISMS_OK || e == ISMS_EBUSY
+               ? e
+               : status_fail(st, ISMS_EBUSY, "the database cannot be reached; try again");
 }
 
 static uint64_t hash_text(const char *s)
@@ -248,7 +387,7 @@ static stmt_slot *cache_find(db_conn *c, const char *sql, uint64_t h)
 {
     for (size_t i = 0; i < STMT_CACHE_SIZE; i++) {
         stmt_slot *s = &c->cache[i];
-        if (s->sql && s->hash == h && !s->busy && strcmp(s->sql, sql) == 0)
+        if (s->sql && s->hash == h && !s->busy && !s->stale && strcmp(s->sql, sql) == 0)
             return s;
     }
     return NULL;
@@ -275,6 +414,7 @@ static stmt_slot *cache_victim(db_conn *c)
 static isms_err server_prepare(db_conn *c, const char *sql, char name[16], int *nparams,
                                isms_status *st)
 {
+    drain(c);
     snprintf(name, 16, "s%u", ++c->next_name);
     PGresult *res = PQprepare(c->pg, name, sql, 0, NULL);
     isms_err e = PQresultStatus(res) == PGRES_COMMAND_OK ? ISMS_OK : map_result(c, res, st);
@@ -293,6 +433,9 @@ static isms_err server_prepare(db_conn *c, const char *sql, char name[16], int *
 static isms_err pg_prepare(db_conn *c, const char *sql, db_stmt **out, isms_status *st)
 {
     uint64_t h = hash_text(sql);
+    isms_err re = revive(c, st);
+    if (re != ISMS_OK)
+        return re;
     stmt_slot *s = cache_find(c, sql, h);
     if (!s) {
         char name[16];
@@ -349,34 +492,59 @@ static void pg_bind_text(db_stmt *s, int n, const char *v)
     set_param(s, n, copy);
 }
 
-static int64_t tuples_changed(const PGresult *res)
-{
-    const char *n = PQcmdTuples((PGresult *)res);
-    return n && *n ? strtoll(n, NULL, 10) : 0;
-}
-
 static db_step pg_step(db_stmt *d, isms_status *st)
 {
     stmt_slot *s = (stmt_slot *)d;
-    if (!s->res) {
-        s->res = PQexecPrepared(s->conn->pg, s->name, s->nparams, (const char *const *)s->values,
-                                NULL, NULL, 0);
-        ExecStatusType rs = PQresultStatus(s->res);
-        if (rs != PGRES_COMMAND_OK && rs != PGRES_TUPLES_OK) {
-            map_result(s->conn, s->res, st);
-            PQclear(s->res);
-            s->res = NULL;
+    db_conn *c = s->conn;
+    if (!s->sent) {
+        drain(c);
+        s->sent = true;
+        s->done = false;
+        if (!PQsendQueryPrepared(c->pg, s->name, s->nparams, (const char *const *)s->values, NULL,
+                                 NULL, 0)) {
+            s->done = true;
+            map_result(c, NULL, st);
             return DB_ERROR;
         }
-        s->conn->changes = tuples_changed(s->res);
-        s->row = -1;
+        c->streaming = s;
+        if (!PQsetSingleRowMode(c->pg))
+            die("pg_driver: single-row mode refused");
     }
-    if (PQresultStatus(s->res) != PGRES_TUPLES_OK)
+    /* A result of many rows (none here since single-row mode; kept for safety). */
+    if (s->res && s->row + 1 < PQntuples(s->res)) {
+        s->row++;
+        return DB_ROW;
+    }
+    PQclear(s->res);
+    s->res = NULL;
+    s->row = -1;
+    if (s->done)
         return DB_DONE;
-    if (s->row + 1 >= PQntuples(s->res))
+    PGresult *r = next_result(s);
+    if (!r) { /* the connection ended the run without a status */
+        s->done = true;
+        map_result(c, NULL, st);
+        return DB_ERROR;
+    }
+    switch (PQresultStatus(r)) {
+    case PGRES_SINGLE_TUPLE:
+        s->res = r;
+        s->row = 0;
+        return DB_ROW;
+    case PGRES_TUPLES_OK:
+    case PGRES_COMMAND_OK:
+        s->done = true;
+        c->changes = tuples_changed(r);
+        PQclear(r);
+        finish_run(s); /* reads the end of the run (NULL): the connection is free */
         return DB_DONE;
-    s->row++;
-    return DB_ROW;
+    default:
+        s->done = true;
+        map_result(c, r, st);
+        PQclear(r);
+        finish_run(s);
+        return DB_ERROR;
+    }
 }
 
 static bool pg_column_null(db_stmt *d, int col)
@@ -404,6 +572,10 @@ static const char *pg_column_text(db_stmt *d, int col)
 static void pg_reset(db_stmt *d)
 {
     stmt_slot *s = (stmt_slot *)d;
+    if (s->stale) {
+        slot_forget(s);
+        return;
+    }
     slot_clear_run(s);
     s->busy = false;
 }
@@ -416,6 +588,7 @@ static int64_t pg_changes(db_conn *c)
 /* The id the last INSERT drew from an identity column of this session. */
 static int64_t pg_last_insert_id(db_conn *c)
 {
+    drain(c);
     PGresult *res = PQexec(c->pg, "SELECT lastval()");
     int64_t id = 0;
     if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
@@ -426,6 +599,9 @@ static int64_t pg_last_insert_id(db_conn *c)
 
 static isms_err pg_begin(db_conn *c, bool write, isms_status *st)
 {
+    isms_err re = revive(c, st);
+    if (re != ISMS_OK)
+        return re;
     if (!write)
         return exec(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", st);
     isms_err e = exec(c, "BEGIN ISOLATION LEVEL READ COMMITTED", st);
@@ -443,7 +619,8 @@ static isms_err pg_commit(db_conn *c, isms_status *st)
 
 static void pg_rollback(db_conn *c)
 {
-    if (PQtransactionStatus(c->pg) != PQTRANS_IDLE)
+    drain(c);
+    if (PQstatus(c->pg) == CONNECTION_OK && PQtransactionStatus(c->pg) != PQTRANS_IDLE)
         PQclear(PQexec(c->pg, "ROLLBACK"));
 }
 

@@ -56,8 +56,9 @@ static const char *const templates[LOG_SQL_COUNT] = {
                               "ORDER BY \"seq\" DESC LIMIT 1",
     [LOG_VERSION] = LOG_SELECT "WHERE \"kind\" = $1 AND \"record_id\" = $2 AND \"version\" = $3 "
                                "AND \"action\" <> $4 AND \"action\" <> $5 ORDER BY \"seq\" LIMIT 1",
-    [LOG_BY_RECORD] = LOG_SELECT "WHERE \"kind\" = $1 AND \"action\" <> $2 "
-                                 "ORDER BY \"record_id\", \"seq\"",
+    [LOG_BY_RECORD] = LOG_SELECT "WHERE \"kind\" = $1 AND \"action\" <> $2 AND "
+                                 "(\"record_id\", \"seq\") > ($3, $4) "
+                                 "ORDER BY \"record_id\", \"seq\" LIMIT $5",
     [LOG_REDACT] = "UPDATE \"isms_change_log\" SET \"content\" = NULL WHERE \"seq\" = $1 "
                    "AND \"content\" IS NOT NULL",
     [CHECKPOINT_INSERT] = "INSERT INTO \"isms_log_checkpoint\" (\"at\", \"seq\", \"hash\", "
@@ -326,37 +327,59 @@ isms_err store_log_version(store_conn *c, const isms_kind *k, int64_t id, int64_
     return e;
 }
 
+/*
+ * Rows come by record, oldest first: the last row of a record is its newest
+ * entry. They are read in pages of LOG_PAGE rows (keyset: after the last
+ * record id and seq), because the callback reads the records meanwhile on
+ * the same connection: a driver that streams rows (PostgreSQL) then holds at
+ * most one page of them, not the whole log.
+ */
+enum { LOG_PAGE = 512 };
+
 isms_err store_log_records(store_conn *c, const isms_kind *k, store_log_fn fn, void *arg,
                            isms_status *st)
 {
     const store_driver *d = DRV(c);
-    db_stmt *s;
-    isms_err e = prepare(c, LOG_BY_RECORD, &s, st);
-    if (e != ISMS_OK)
-        return e;
-    d->bind_text(s, 1, k->name);
-    d->bind_text(s, 2, CHANGELOG_REDACT);
-    /* Rows come by record, oldest first: the last row of a record is its newest entry. */
     arena held_arena;
     arena_init(&held_arena);
     changelog_entry held;
     bool have = false, more = true;
-    db_step r;
-    while ((r = d->step(s, st)) == DB_ROW) {
-        changelog_entry en;
-        read_entry(d, s, &en);
-        if (have && en.record_id != held.record_id && !(more = fn(&held, arg)))
+    int64_t after_record = 0, after_seq = 0, rows = LOG_PAGE;
+    db_step r = DB_DONE;
+    isms_err e = ISMS_OK;
+    while (more && rows == LOG_PAGE) {
+        db_stmt *s;
+        if ((e = prepare(c, LOG_BY_RECORD, &s, st)) != ISMS_OK)
             break;
-        arena_dispose(&held_arena);
-        arena_init(&held_arena);
-        copy_entry(&held_arena, &en, &held);
-        have = true;
+        d->bind_text(s, 1, k->name);
+        d->bind_text(s, 2, CHANGELOG_REDACT);
+        d->bind_int(s, 3, after_record);
+        d->bind_int(s, 4, after_seq);
+        d->bind_int(s, 5, LOG_PAGE);
+        rows = 0;
+        while ((r = d->step(s, st)) == DB_ROW) {
+            changelog_entry en;
+            read_entry(d, s, &en);
+            rows++;
+            after_record = en.record_id;
+            after_seq = en.seq;
+            if (have && en.record_id != held.record_id && !(more = fn(&held, arg)))
+                break;
+            arena_dispose(&held_arena);
+            arena_init(&held_arena);
+            copy_entry(&held_arena, &en, &held);
+            have = true;
+        }
+        d->reset(s);
+        if (r == DB_ERROR) {
+            e = st->code;
+            break;
+        }
     }
-    d->reset(s);
-    if (r == DB_DONE && have && more)
+    if (e == ISMS_OK && have && more)
         fn(&held, arg);
     arena_dispose(&held_arena);
-    return r == DB_ERROR ? st->code : ISMS_OK;
+    return e;
 }
 
 /* --- redaction ------------------------------------------------------------ */

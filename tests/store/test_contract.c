@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../support/fixture.h"
 #include "core/record.h"
@@ -1623,6 +1624,61 @@ static void test_connections_see_committed_writes(void **state)
     store_return(other);
 }
 
+/*
+ * A connection the server dropped (a restart, pg_terminate_backend) answers
+ * the operation that finds out as busy, and the next operation works again,
+ * its statements prepared anew. PostgreSQL only: a SQLite file has no server.
+ */
+static void test_lost_connection_recovers(void **state)
+{
+    env *e = *state;
+    if (strcmp(g_driver, "postgres") != 0) {
+        skip();
+        return;
+    }
+    isms_record *r = spc(e, "Survivor");
+    insert(e, r);
+
+    /* A store of its own, with one connection the server can tell apart. */
+    char app[64], url[600], sql[256];
+    snprintf(app, sizeof(app), "isms_lost_%ld", (long)getpid());
+    snprintf(url, sizeof(url), "%s&application_name=%s", e->url, app);
+    snprintf(sql, sizeof(sql),
+             "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity "
+             "WHERE application_name = '%s'",
+             app);
+    store_options opt = {.pool_size = 1, .migrations = fixture_migrations(g_driver)};
+    store *s = NULL;
+    assert_int_equal(store_open(&s, fixture_registry(), url, &opt, clr(e)), ISMS_OK);
+    store_conn *c = NULL;
+    assert_int_equal(store_borrow(s, &c, clr(e)), ISMS_OK);
+    assert_non_null(get_on(e, c, &fixture_specimen, r->id)); /* statements prepared */
+
+    /* Lost between operations. */
+    fixture_pg_admin(sql);
+    isms_record *got = NULL;
+    assert_int_equal(store_get(c, &fixture_specimen, r->id, &e->a, &got, clr(e)), ISMS_EBUSY);
+    assert_string_equal(record_title(get_on(e, c, &fixture_specimen, r->id)), "Survivor");
+    store_query q = {.kind = &fixture_specimen};
+    int64_t n = -1;
+    assert_int_equal(store_count(c, &q, &n, clr(e)), ISMS_OK);
+    assert_int_equal(n, 1);
+
+    /* Lost inside a write transaction: the transaction fails as busy, the next one commits. */
+    store_txn *t = NULL;
+    assert_int_equal(store_begin(c, &e->ctx, &t, clr(e)), ISMS_OK);
+    fixture_pg_admin(sql);
+    assert_int_equal(store_insert(t, spc(e, "Lost"), clr(e)), ISMS_EBUSY);
+    store_rollback(t);
+    assert_int_equal(store_begin(c, &e->ctx, &t, clr(e)), ISMS_OK);
+    assert_int_equal(store_insert(t, spc(e, "Kept"), clr(e)), ISMS_OK);
+    assert_int_equal(store_commit(t, clr(e)), ISMS_OK);
+    assert_int_equal(store_count(c, &q, &n, clr(e)), ISMS_OK);
+    assert_int_equal(n, 2);
+    store_return(c);
+    store_free(s);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1)
@@ -1658,6 +1714,7 @@ int main(int argc, char **argv)
         T(test_settings_get_put_overwrite),
         cmocka_unit_test(test_pool_exhaustion_waits_then_busy),
         T(test_connections_see_committed_writes),
+        T(test_lost_connection_recovers),
     };
 #undef T
     return cmocka_run_group_tests_name(g_driver, tests, NULL, NULL);

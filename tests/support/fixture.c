@@ -164,8 +164,7 @@ const migration_set *fixture_migrations(const char *driver)
     return &set[i];
 }
 
-/* Run one statement on the test cluster's database; aborts on failure. */
-static void pg_admin(const char *sql)
+void fixture_pg_admin(const char *sql)
 {
     PGconn *pg = PQconnectdb(getenv("ISMS_TEST_PG_URL"));
     if (PQstatus(pg) != CONNECTION_OK) {
@@ -174,7 +173,7 @@ static void pg_admin(const char *sql)
     }
     PQclear(PQexec(pg, "SET client_min_messages = warning"));
     PGresult *res = PQexec(pg, sql);
-    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+    if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK) {
         fprintf(stderr, "%s: %s", sql, PQresultErrorMessage(res));
         abort();
     }
@@ -193,7 +192,7 @@ static void pg_test_url(char *buf, size_t size)
     snprintf(schema, sizeof(schema), "t_%ld_%u", (long)getpid(), ++counter);
     char sql[128];
     snprintf(sql, sizeof(sql), "CREATE SCHEMA %s", schema);
-    pg_admin(sql);
+    fixture_pg_admin(sql);
     const char *base = getenv("ISMS_TEST_PG_URL");
     snprintf(buf, size, "%s%coptions=-csearch_path%%3D%s", base, strchr(base, '?') ? '&' : '?',
              schema);
@@ -206,7 +205,7 @@ static void pg_test_cleanup(const char *url)
         return;
     char sql[128];
     snprintf(sql, sizeof(sql), "DROP SCHEMA IF EXISTS %.60s CASCADE", p + 14);
-    pg_admin(sql);
+    fixture_pg_admin(sql);
 }
 
 void test_db_url(const char *driver, char *buf, size_t size)

@@ -49,6 +49,12 @@ bool fixture_driver_available(const char *driver);
 void test_db_url(const char *driver, char *buf, size_t size);
 void test_db_cleanup(const char *url);
 
+/*
+ * Run one statement (its rows, if any, are dropped) on the PostgreSQL test
+ * cluster's database (ISMS_TEST_PG_URL), on a connection of its own; aborts on failure.
+ */
+void fixture_pg_admin(const char *sql);
+
 /* Open a new store of the fixture registry (create) for a driver; asserts success. */
 store *fixture_store_open(const char *driver, char *url, size_t url_size);
 

@@ -1625,7 +1625,7 @@ static void test_list_paging(void **state)
     resp_free(&r);
     /* The link is attribute-escaped: turn &amp; back into & to follow it. */
     buf path = {0};
-    for (const char *p = next; *p;) {
+    for (const char *p = next ? next : ""; *p;) { /* non-null: asserted above */
         if (strncmp(p, "&amp;", 5) == 0) {
             buf_add(&path, "&", 1);
             p += 5;
