@@ -172,22 +172,25 @@ int cmd_copy(cli_ctx *c)
     store_copy_result *r = arena_alloc(&c->arena, sizeof(*r));
     log_verify_result v;
     isms_err e = store_copy(src, dst, r, &st);
-    bool written = e == ISMS_OK;
     if (e == ISMS_OK)
         e = verify_copy(dst, c->reg, r, &v, &st);
+    if (e != ISMS_OK && is_postgres(to)) {
+        /* The database held no table before: drop what opening it and the copy made. */
+        isms_status dst_st;
+        status_clear(&dst_st);
+        if (store_discard(dst, &dst_st) != ISMS_OK) {
+            char why[sizeof(st.detail)];
+            snprintf(why, sizeof(why), "%s", st.detail);
+            snprintf(st.detail, sizeof(st.detail),
+                     "%.300s; the tables the copy made could not be dropped (%.120s): drop "
+                     "them before trying again",
+                     why, dst_st.detail);
+        }
+    }
     store_free(dst);
     if (e != ISMS_OK) {
         if (created)
             remove_created(to);
-        else if (is_postgres(to)) {
-            char why[sizeof(st.detail)];
-            snprintf(why, sizeof(why), "%s", st.detail);
-            snprintf(st.detail, sizeof(st.detail),
-                     "%.340s; %s: drop its tables (or use a new database) before trying again", why,
-                     written ? "the database holds the copy that failed verification"
-                             : "nothing was copied, but the database now holds the empty "
-                               "tables of an ISMS");
-        }
         return fail_at(c, "--to", &st);
     }
     print_result(c, from, to, r, &v);

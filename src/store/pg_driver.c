@@ -490,6 +490,21 @@ static isms_err pg_set_id_counter(db_conn *c, const char *table, int64_t max, is
     return r == DB_ERROR ? st->code : ISMS_OK;
 }
 
+static isms_err pg_discard(db_conn *c, isms_status *st)
+{
+    return exec(
+        c,
+        "DO $$ DECLARE r record; BEGIN "
+        "FOR r IN SELECT tablename FROM pg_catalog.pg_tables "
+        "WHERE schemaname = current_schema() LOOP "
+        "EXECUTE format('DROP TABLE IF EXISTS %I CASCADE', r.tablename); END LOOP; "
+        "FOR r IN SELECT p.oid::regprocedure AS f FROM pg_catalog.pg_proc p "
+        "JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
+        "WHERE n.nspname = current_schema() AND p.proname LIKE 'isms\\_%\\_\\_append\\_only' "
+        "LOOP EXECUTE 'DROP FUNCTION IF EXISTS ' || r.f::text; END LOOP; END $$",
+        st);
+}
+
 static isms_err pg_has_tables(db_conn *c, bool *out, isms_status *st)
 {
     int64_t n = 0;
@@ -626,5 +641,6 @@ const store_driver pg_driver = {
     .has_tables = pg_has_tables,
     .has_table = pg_has_table,
     .set_id_counter = pg_set_id_counter,
+    .discard = pg_discard,
     .describe_schema = pg_describe_schema,
 };

@@ -396,6 +396,13 @@ typedef struct store_copy_result {
  */
 isms_err store_copy(store *from, store *to, store_copy_result *out, isms_status *st);
 
+/*
+ * Undo the creation of the ISMS s (opened with create, in a database that held
+ * no table): drop its tables. ISMS_EINVALID for a driver whose databases are
+ * files (SQLite): the caller removes the file. Every connection must be idle.
+ */
+isms_err store_discard(store *s, isms_status *st);
+
 /* Canonical description of the schema as it is in the database (tests, `isms schema`). */
 isms_err store_describe_schema(store_conn *c, arena *a, const char **out, isms_status *st);
 

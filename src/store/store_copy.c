@@ -392,3 +392,11 @@ isms_err store_copy(store *from, store *to, store_copy_result *out, isms_status 
     store_return(r.src);
     return e;
 }
+
+isms_err store_discard(store *s, isms_status *st)
+{
+    if (!s->driver->discard)
+        return status_fail(st, ISMS_EINVALID, "the %s driver cannot discard a database",
+                           s->driver->name);
+    return s->driver->discard(s->conns[0].db, st);
+}
