@@ -26,6 +26,7 @@ static const cli_verb_permission table[] = {
     {"schema", NULL, PERM_OPEN}, /* table structure only, no records */
     {"serve", NULL, PERM_OPEN},  /* every request authenticates itself */
     {"help", NULL, PERM_OPEN},
+    {"copy", NULL, PERM_ADMIN}, /* reads everything, accounts included; of --from (cmd_copy.c) */
     {"user", "list", PERM_ADMIN},
     {"user", "add", PERM_ADMIN},
     {"user", "set", PERM_SELF}, /* one's own password; anything else needs admin */
@@ -179,7 +180,8 @@ int cli_authorize(cli_ctx *c, const char *cmd, const char *verb, bool kind)
         return rc;
     if (!roles_permit(&c->principal, perm)) {
         char what[96];
-        snprintf(what, sizeof(what), "%s %s", kind ? "change records with" : cmd, verb ? verb : "");
+        snprintf(what, sizeof(what), "%s%s%s", kind ? "change records with" : cmd, verb ? " " : "",
+                 verb ? verb : "");
         if (kind && perm == PERM_READ)
             snprintf(what, sizeof(what), "read records");
         else if (kind)

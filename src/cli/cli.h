@@ -84,6 +84,7 @@ int cmd_record(cli_ctx *c, const isms_kind *k, const char *verb);
 int cmd_user(cli_ctx *c, const char *verb);
 int cmd_token(cli_ctx *c, const char *verb);
 int cmd_log(cli_ctx *c);
+int cmd_copy(cli_ctx *c);
 
 /* Read a secret key file (`isms log keygen`), refusing one others may read; usage error. */
 int cli_read_secret_key(cli_ctx *c, const char *option, const char *path, changelog_keypair *kp);
@@ -100,6 +101,7 @@ void help_serve(cli_ctx *c);
 void help_user(cli_ctx *c, const char *verb);
 void help_token(cli_ctx *c, const char *verb);
 void help_log(cli_ctx *c, const char *verb); /* verb NULL: the command */
+void help_copy(cli_ctx *c);
 void help_kind(cli_ctx *c, const isms_kind *k);
 bool help_verb(cli_ctx *c, const isms_kind *k, const char *verb);
 

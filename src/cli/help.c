@@ -23,6 +23,8 @@ void help_main(cli_ctx *c)
           "  token     API tokens: create, list, revoke (isms token --help)\n"
           "  log       the change log: verify, list, redact, keygen, checkpoint\n"
           "            (isms log --help)\n"
+          "  copy      copy a whole ISMS into a new database, e.g. from SQLite to PostgreSQL\n"
+          "            (--from DB --to DB; isms copy --help)\n"
           "  help      this text\n\n"
           "Verbs on every kind of record:\n"
           "  list      list records: --sort [-]FIELD, --FIELD VALUE filters, --q TEXT,\n"
@@ -69,6 +71,27 @@ void help_init(cli_ctx *c)
         "Without --admin the ISMS has no user; create the first administrator later with\n"
         "`isms user add NAME --role admin,manager`.\n",
         c->out);
+}
+
+void help_copy(cli_ctx *c)
+{
+    fputs("Usage: isms copy --from DB --to DB [--as NAME] [--json]\n\n"
+          "Copy a whole ISMS into a new, empty database: every record (ids, versions, retired\n"
+          "ones), every link, the settings, the change log byte for byte (redactions and\n"
+          "checkpoints included), users, roles, API tokens, second factors and sign-in events.\n"
+          "Sessions and pending sign-ins are not copied: everyone signs in again. Then the\n"
+          "change log is verified at the destination; the last entry is printed, the same as\n"
+          "`isms log verify --db FROM` prints. This is how an ISMS moves from its SQLite file\n"
+          "to PostgreSQL (or back, or into a compacted new file).\n\n"
+          "  --from DB   the ISMS to copy: a SQLite file, sqlite:FILE, or postgres://...\n"
+          "              (opening it upgrades its schema, as every command does)\n"
+          "  --to DB     the new database: a SQLite file that does not exist yet, or an empty\n"
+          "              PostgreSQL database; one that holds an ISMS or any data is refused\n"
+          "  --as NAME   the acting user: an administrator of --from (copying reads everything)\n\n"
+          "The source is read in one snapshot (stop writers for a copy that is also the last\n"
+          "word) and the destination written in one transaction: on any failure nothing is\n"
+          "kept there (a SQLite file the copy created is removed).\n",
+          c->out);
 }
 
 void help_kinds(cli_ctx *c)

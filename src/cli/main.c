@@ -75,7 +75,7 @@ static int run_command(cli_ctx *c, const char *cmd)
     bool help = args_flag(&c->args, "help");
     const char *verb = c->args.npos > 1 ? c->args.pos[1] : NULL;
     const isms_kind *k = registry_kind(c->reg, cmd);
-    if (!help) {
+    if (!help && strcmp(cmd, "copy") != 0) { /* copy authorizes on its --from itself */
         int rc = cli_authorize(c, cmd, verb, k != NULL);
         if (rc != EXIT_OK)
             return rc;
@@ -94,6 +94,8 @@ static int run_command(cli_ctx *c, const char *cmd)
         return help ? (help_token(c, verb), EXIT_OK) : cmd_token(c, verb);
     if (strcmp(cmd, "log") == 0)
         return help ? (help_log(c, verb), EXIT_OK) : cmd_log(c);
+    if (strcmp(cmd, "copy") == 0)
+        return help ? (help_copy(c), EXIT_OK) : cmd_copy(c);
     if (strcmp(cmd, "help") == 0) {
         help_main(c);
         return EXIT_OK;

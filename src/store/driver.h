@@ -83,6 +83,14 @@ typedef struct store_driver {
     /* Does the database hold any table at all? (to refuse foreign files) */
     isms_err (*has_tables)(db_conn *c, bool *out, isms_status *st);
     isms_err (*has_table)(db_conn *c, const char *name, bool *out, isms_status *st);
+    /* Let the generated ids of table's "id" column continue after max (store_copy.c). */
+    isms_err (*set_id_counter)(db_conn *c, const char *table, int64_t max, isms_status *st);
+    /*
+     * Drop every table of the current schema, and the functions of the change log's
+     * triggers: undo the creation of an ISMS in a database that held no table before
+     * (store_discard). NULL where the caller removes the file instead (SQLite).
+     */
+    isms_err (*discard)(db_conn *c, isms_status *st);
     /* Canonical text of the schema: tables, columns, indexes, foreign keys. */
     isms_err (*describe_schema)(db_conn *c, strbuf *out, isms_status *st);
 } store_driver;

@@ -650,6 +650,38 @@ static isms_err count_rows(db_conn *c, const char *sql, const char *arg, int64_t
     return r == DB_ERROR ? st->code : ISMS_OK;
 }
 
+/* The identity column's sequence: the next id is max + 1 (1 when max is 0). */
+static isms_err pg_set_id_counter(db_conn *c, const char *table, int64_t max, isms_status *st)
+{
+    db_stmt *s;
+    isms_err e = pg_prepare(c,
+                            "SELECT setval(pg_get_serial_sequence($1, 'id'), "
+                            "greatest($2::bigint, 1), $2::bigint > 0)",
+                            &s, st);
+    if (e != ISMS_OK)
+        return e;
+    pg_bind_text(s, 1, table);
+    pg_bind_int(s, 2, max);
+    db_step r = pg_step(s, st);
+    pg_reset(s);
+    return r == DB_ERROR ? st->code : ISMS_OK;
+}
+
+static isms_err pg_discard(db_conn *c, isms_status *st)
+{
+    return exec(
+        c,
+        "DO $$ DECLARE r record; BEGIN "
+        "FOR r IN SELECT tablename FROM pg_catalog.pg_tables "
+        "WHERE schemaname = current_schema() LOOP "
+        "EXECUTE format('DROP TABLE IF EXISTS %I CASCADE', r.tablename); END LOOP; "
+        "FOR r IN SELECT p.oid::regprocedure AS f FROM pg_catalog.pg_proc p "
+        "JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
+        "WHERE n.nspname = current_schema() AND p.proname LIKE 'isms\\_%\\_\\_append\\_only' "
+        "LOOP EXECUTE 'DROP FUNCTION IF EXISTS ' || r.f::text; END LOOP; END $$",
+        st);
+}
+
 static isms_err pg_has_tables(db_conn *c, bool *out, isms_status *st)
 {
     int64_t n = 0;
@@ -785,5 +817,7 @@ const store_driver pg_driver = {
     .begin_migration = pg_begin_migration,
     .has_tables = pg_has_tables,
     .has_table = pg_has_table,
+    .set_id_counter = pg_set_id_counter,
+    .discard = pg_discard,
     .describe_schema = pg_describe_schema,
 };

@@ -376,6 +376,30 @@ static isms_err count_rows(db_conn *c, const char *sql, const char *arg, int64_t
     return r == DB_ERROR ? st->code : ISMS_OK;
 }
 
+/* AUTOINCREMENT keeps the largest id given in sqlite_sequence; the next id is one more. */
+static isms_err sqlite_set_id_counter(db_conn *c, const char *table, int64_t max,
+                                      isms_status *st)
+{
+    static const char *const sql[] = {
+        "DELETE FROM sqlite_sequence WHERE name = ?1",
+        "INSERT INTO sqlite_sequence (name, seq) VALUES (?1, ?2)",
+    };
+    for (size_t i = 0; i < 2; i++) {
+        db_stmt *s;
+        isms_err e = sqlite_prepare(c, sql[i], &s, st);
+        if (e != ISMS_OK)
+            return e;
+        sqlite_bind_text(s, 1, table);
+        if (i == 1)
+            sqlite_bind_int(s, 2, max);
+        db_step r = sqlite_step(s, st);
+        sqlite_reset(s);
+        if (r == DB_ERROR)
+            return st->code;
+    }
+    return ISMS_OK;
+}
+
 static isms_err sqlite_has_tables(db_conn *c, bool *out, isms_status *st)
 {
     int64_t n;
@@ -498,5 +522,6 @@ const store_driver sqlite_driver = {
     .begin_migration = sqlite_begin_migration,
     .has_tables = sqlite_has_tables,
     .has_table = sqlite_has_table,
+    .set_id_counter = sqlite_set_id_counter,
     .describe_schema = sqlite_describe_schema,
 };

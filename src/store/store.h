@@ -375,6 +375,40 @@ isms_err store_checkpoint_each(store_conn *c, store_checkpoint_fn fn, void *arg,
 /* The entry the newest checkpoint signed (0 when there is none). */
 isms_err store_checkpoint_last_seq(store_conn *c, int64_t *seq, isms_status *st);
 
+/* --- copying a whole ISMS (store_copy.c; `isms copy`) --------------------- */
+
+enum { STORE_COPY_TABLES_MAX = 128 };
+
+typedef struct store_copy_result {
+    struct {
+        char table[96];
+        int64_t rows;
+    } tables[STORE_COPY_TABLES_MAX]; /* rows copied, table by table, in copy order */
+    size_t ntables;
+    int64_t last_seq; /* the change log's last entry, the same at both ends */
+    char last_hash[CHANGELOG_HEX];
+} store_copy_result;
+
+/*
+ * Copy every record table (ids, versions, metadata, retired fields), link
+ * table, setting, change log entry (byte for byte, redactions included),
+ * checkpoint and account table (users, roles, API tokens, TOTP secrets,
+ * recovery codes, auth events; not sessions or pending logins) from `from`
+ * to `to`, a new, empty ISMS at the same schema version. The source is read
+ * in one snapshot, the destination written in one transaction, page by
+ * page; id counters continue after the source's largest id. Nothing is
+ * committed unless all of it is copied. Verifying the copy (log_verify) is
+ * the caller's.
+ */
+isms_err store_copy(store *from, store *to, store_copy_result *out, isms_status *st);
+
+/*
+ * Undo the creation of the ISMS s (opened with create, in a database that held
+ * no table): drop its tables. ISMS_EINVALID for a driver whose databases are
+ * files (SQLite): the caller removes the file. Every connection must be idle.
+ */
+isms_err store_discard(store *s, isms_status *st);
+
 /* Canonical description of the schema as it is in the database (tests, `isms schema`). */
 isms_err store_describe_schema(store_conn *c, arena *a, const char **out, isms_status *st);
 
