@@ -77,7 +77,7 @@ static int in_transaction(cli_ctx *c, store *s, store_write_fn fn, void *arg)
     status_clear(&st);
     isms_write_ctx ctx;
     write_ctx_for(&ctx, &c->principal, "cli");
-    return store_write(s, &ctx, fn, arg, &st) == ISMS_OK ? EXIT_OK : cli_fail(c, &st);
+    return store_write_again(s, &ctx, fn, arg, &st) == ISMS_OK ? EXIT_OK : cli_fail(c, &st);
 }
 
 /* --- add / set ------------------------------------------------------------ */

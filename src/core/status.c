@@ -43,6 +43,7 @@ void status_clear(isms_status *st)
     st->nfields = 0;
     st->nreferrers = 0;
     st->more_referrers = false;
+    st->retryable = false;
     st->current_version = 0;
 }
 

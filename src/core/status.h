@@ -48,6 +48,11 @@ typedef struct isms_status {
     size_t nreferrers;
     bool more_referrers;              /* there were more than could be listed */
     int64_t current_version;          /* set on a stale-version conflict */
+    /*
+     * The failure was transient and the whole transaction may run again: a
+     * serialization failure or deadlock, a lost connection (store_write_again).
+     */
+    bool retryable;
 } isms_status;
 
 /* Reset to ISMS_OK with no detail. */

@@ -194,7 +194,7 @@ static bool in_transaction(http_request *req, http_reply *rep, store_write_fn fn
     status_clear(&st);
     isms_write_ctx ctx;
     write_ctx_for(&ctx, &req->principal, "api");
-    if (store_write(req->store, &ctx, fn, arg, &st) == ISMS_OK)
+    if (store_write_again(req->store, &ctx, fn, arg, &st) == ISMS_OK)
         return true;
     reply_problem(rep, &st);
     if (st.code == ISMS_EBUSY)

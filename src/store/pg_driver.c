@@ -152,12 +152,21 @@ static isms_err map_result(db_conn *c, const PGresult *res, isms_status *st)
                        : PQerrorMessage(c->pg),
                msg, sizeof(msg));
     /* The session is gone (57P01: terminated by an administrator): reset on the next use. */
-    if (PQstatus(c->pg) == CONNECTION_BAD || (state && strncmp(state, "57P0", 4) == 0))
-        return status_fail(st, ISMS_EBUSY, "the connection to the database was lost; try again");
+    if (PQstatus(c->pg) == CONNECTION_BAD || (state && strncmp(state, "57P0", 4) == 0)) {
+        status_fail(st, ISMS_EBUSY, "the connection to the database was lost; try again");
+        st->retryable = true; /* the transaction died with it; the next begin resets */
+        return st->code;
+    }
     if (!state)
         return status_fail(st, ISMS_ESTORE, "PostgreSQL: %s", msg);
-    if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 || strcmp(state, "55P03") == 0 ||
-        strcmp(state, "57014") == 0)
+    /* Serialization failure, deadlock: the transaction may simply run again. */
+    if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0) {
+        status_fail(st, ISMS_EBUSY, "the database is busy; try again");
+        st->retryable = true;
+        return st->code;
+    }
+    /* Lock or statement timeout: the busy timeout has been waited for already. */
+    if (strcmp(state, "55P03") == 0 || strcmp(state, "57014") == 0)
         return status_fail(st, ISMS_EBUSY, "the database is busy; try again");
     if (strcmp(state, "23503") == 0)
         return status_fail(st, ISMS_EREFERENCED, "other records refer to this record");

@@ -312,6 +312,20 @@ isms_err store_write(store *s, const isms_write_ctx *ctx, store_write_fn fn, voi
     return e;
 }
 
+isms_err store_write_again(store *s, const isms_write_ctx *ctx, store_write_fn fn, void *arg,
+                           isms_status *st)
+{
+    for (int attempt = 1;; attempt++) {
+        isms_err e = store_write(s, ctx, fn, arg, st);
+        if (e != ISMS_EBUSY || !st->retryable || attempt == STORE_WRITE_ATTEMPTS)
+            return e;
+        /* Everything was rolled back: pause a little (2 ms, 4 ms) and run it again. */
+        status_clear(st);
+        struct timespec pause = {0, 2000000L * attempt};
+        nanosleep(&pause, NULL);
+    }
+}
+
 store_conn *store_txn_conn(store_txn *t)
 {
     return t->conn;

@@ -88,6 +88,17 @@ isms_err store_write(store *s, const isms_write_ctx *ctx, store_write_fn fn, voi
 const isms_write_ctx *store_txn_ctx(const store_txn *t);
 
 /*
+ * store_write, run again when it failed transiently (st->retryable: a
+ * serialization failure or deadlock, a lost connection), up to
+ * STORE_WRITE_ATTEMPTS times in all; after that the failure stands (busy).
+ * Only for fn that can run again after a rollback: it builds what it writes
+ * from arg without changing arg (the record operations of every face do).
+ */
+enum { STORE_WRITE_ATTEMPTS = 3 };
+isms_err store_write_again(store *s, const isms_write_ctx *ctx, store_write_fn fn, void *arg,
+                           isms_status *st);
+
+/*
  * A read snapshot on c for reads that span many statements (`isms log
  * verify`): every read until store_read_end sees the same state of the
  * database. Not inside a write transaction.

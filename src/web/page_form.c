@@ -298,7 +298,7 @@ static isms_err write_form(http_request *req, store_write_fn fn, form_write *w, 
 {
     isms_write_ctx ctx;
     write_ctx_for(&ctx, &req->principal, "web");
-    return store_write(req->store, &ctx, fn, w, st);
+    return store_write_again(req->store, &ctx, fn, w, st);
 }
 
 /* The status a refused form is answered with: 422 for input, else the error's own. */

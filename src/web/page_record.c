@@ -360,7 +360,7 @@ void web_retire(http_request *req, http_reply *rep)
     a.reason = form_get(form, "reason");
     isms_write_ctx ctx;
     write_ctx_for(&ctx, &req->principal, "web");
-    if (store_write(req->store, &ctx, do_retire, &a, &st) != ISMS_OK) {
+    if (store_write_again(req->store, &ctx, do_retire, &a, &st) != ISMS_OK) {
         if (st.code == ISMS_ENOTFOUND) {
             web_not_found(req, rep, "There is no such record.");
             return;
@@ -393,7 +393,7 @@ void web_delete(http_request *req, http_reply *rep)
         return;
     isms_write_ctx ctx;
     write_ctx_for(&ctx, &req->principal, "web");
-    if (store_write(req->store, &ctx, do_delete, &a, &st) != ISMS_OK) {
+    if (store_write_again(req->store, &ctx, do_delete, &a, &st) != ISMS_OK) {
         if (st.code == ISMS_ENOTFOUND)
             web_not_found(req, rep, "There is no such record.");
         else

@@ -785,6 +785,52 @@ static void test_rollback_leaves_nothing(void **state)
     assert_int_equal(get(e, &fixture_specimen, id)->version, 1);
 }
 
+/* A write that fails the first fail_first times after writing a record. */
+typedef struct flaky {
+    env *e;
+    int calls, fail_first;
+    bool retryable;
+} flaky;
+
+static isms_err flaky_write(store_txn *t, void *arg, isms_status *st)
+{
+    flaky *f = arg;
+    f->calls++;
+    isms_err err = store_insert(t, spc(f->e, "Flaky"), st);
+    if (err != ISMS_OK || f->calls > f->fail_first)
+        return err;
+    status_fail(st, ISMS_EBUSY, "a serialization failure, simulated");
+    st->retryable = f->retryable;
+    return ISMS_EBUSY;
+}
+
+/* store_write_again runs a transiently failed write again, a bounded number of times. */
+static void test_write_again_on_transient_failures(void **state)
+{
+    env *e = *state;
+    store_query q = {.kind = &fixture_specimen, .retired = STORE_WITH_RETIRED};
+    /* Two transient failures, then success: one record, from the third run. */
+    flaky f = {.e = e, .fail_first = 2, .retryable = true};
+    assert_int_equal(store_write_again(e->s, &e->ctx, flaky_write, &f, clr(e)), ISMS_OK);
+    assert_int_equal(f.calls, 3);
+    assert_int_equal(count(e, &q), 1);
+    /* Always transient: busy after STORE_WRITE_ATTEMPTS runs, nothing kept. */
+    f = (flaky){.e = e, .fail_first = 99, .retryable = true};
+    assert_int_equal(store_write_again(e->s, &e->ctx, flaky_write, &f, clr(e)), ISMS_EBUSY);
+    assert_int_equal(f.calls, STORE_WRITE_ATTEMPTS);
+    assert_true(e->st.retryable);
+    assert_int_equal(count(e, &q), 1);
+    /* Busy but not transient (a lock timeout): not run again. */
+    f = (flaky){.e = e, .fail_first = 1, .retryable = false};
+    assert_int_equal(store_write_again(e->s, &e->ctx, flaky_write, &f, clr(e)), ISMS_EBUSY);
+    assert_int_equal(f.calls, 1);
+    /* store_write itself runs once. */
+    f = (flaky){.e = e, .fail_first = 1, .retryable = true};
+    assert_int_equal(store_write(e->s, &e->ctx, flaky_write, &f, clr(e)), ISMS_EBUSY);
+    assert_int_equal(f.calls, 1);
+    assert_int_equal(count(e, &q), 1);
+}
+
 /* ======================================================================= */
 /* lists: sort, filter, search                                             */
 /* ======================================================================= */
@@ -1698,6 +1744,7 @@ int main(int argc, char **argv)
         T(test_retired_record_cannot_change),
         T(test_delete_removes_record_and_links),
         T(test_rollback_leaves_nothing),
+        T(test_write_again_on_transient_failures),
         T(test_list_default_sort_is_id),
         T(test_list_sorts_by_fields),
         T(test_list_filters_each_type),
