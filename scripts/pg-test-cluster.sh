@@ -43,7 +43,9 @@ as_owner() {
 
 case "$1" in
 start)
-    mkdir "$dir"
+    # mkdir refuses a path that exists (a planted directory or link); 0700 keeps
+    # other local users away from the socket of this trust-authenticated cluster.
+    mkdir -m 700 "$dir"
     [ "$(id -u)" -eq 0 ] && chown postgres "$dir"
     as_owner "$bindir/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C \
         >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
