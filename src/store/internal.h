@@ -73,6 +73,12 @@ isms_err conn_prepare(store_conn *c, const char *sql, db_stmt **out, isms_status
 isms_err conn_prepare_bound(store_conn *c, db_stmt **out, isms_status *st, const char *sql,
                             const char *types, ...);
 
+/*
+ * Step a statement that returns no row and reset it; *changed (may be NULL)
+ * gets the rows it changed. store_sql.c.
+ */
+isms_err conn_run(store_conn *c, db_stmt *s, int64_t *changed, isms_status *st);
+
 /* Column col of the current row as a copy in a, or NULL for SQL NULL. */
 const char *conn_column_text(store_conn *c, db_stmt *s, int col, arena *a);
 

@@ -15,13 +15,6 @@
 enum { ROLE_ROWS_MAX = 16 };
 
 /* Step a statement that returns no row, then reset it. */
-static isms_err run(store_conn *c, db_stmt *s, isms_status *st)
-{
-    db_step r = DRV(c)->step(s, st);
-    DRV(c)->reset(s);
-    return r == DB_ERROR ? st->code : ISMS_OK;
-}
-
 static const char *now_of(store_txn *t)
 {
     return store_txn_ctx(t)->now;
@@ -155,7 +148,7 @@ isms_err store_user_set_roles(store_txn *t, int64_t id, unsigned roles, isms_sta
     isms_err e = conn_prepare_bound(
         c, &s, st, "DELETE FROM \"isms_user_role\" WHERE \"user_id\" = ?", "i", id);
     if (e == ISMS_OK)
-        e = run(c, s, st);
+        e = conn_run(c, s, NULL, st);
     for (unsigned bit = 1; e == ISMS_OK && bit & UR_ALL; bit <<= 1) {
         if (!(roles & bit))
             continue;
@@ -163,7 +156,7 @@ isms_err store_user_set_roles(store_txn *t, int64_t id, unsigned roles, isms_sta
             c, &s, st, "INSERT INTO \"isms_user_role\" (\"user_id\", \"role\") VALUES (?, ?)", "is",
             id, role_name(bit));
         if (e == ISMS_OK)
-            e = run(c, s, st);
+            e = conn_run(c, s, NULL, st);
     }
     return e;
 }
@@ -192,7 +185,7 @@ isms_err store_user_insert(store_txn *t, store_user *u, isms_status *st)
         "ssnssss", u->name, key, u->person_id, u->password_hash, now_of(t), store_txn_ctx(t)->actor,
         now_of(t));
     if (e == ISMS_OK)
-        e = run(c, s, st);
+        e = conn_run(c, s, NULL, st);
     if (e != ISMS_OK)
         return e;
     u->id = DRV(c)->last_insert_id(c->db);
@@ -203,7 +196,7 @@ isms_err store_user_insert(store_txn *t, store_user *u, isms_status *st)
 static isms_err update_user(store_txn *t, int64_t id, db_stmt *s, isms_err e, isms_status *st)
 {
     if (e == ISMS_OK)
-        e = run(t->conn, s, st);
+        e = conn_run(t->conn, s, NULL, st);
     if (e == ISMS_OK && DRV(t->conn)->changes(t->conn->db) == 0)
         e = status_fail(st, ISMS_ENOTFOUND, "there is no user with id %lld", (long long)id);
     return e;
@@ -252,7 +245,7 @@ isms_err store_session_insert(store_txn *t, const store_session *x, isms_status 
         "INSERT INTO \"isms_session\" (\"token_hash\", \"user_id\", \"csrf\", "
         "\"created_at\", \"last_seen_at\", \"client\") VALUES (?, ?, ?, ?, ?, ?)",
         "sissss", x->token_hash, x->user_id, x->csrf, x->created_at, x->last_seen_at, x->client);
-    return e == ISMS_OK ? run(t->conn, s, st) : e;
+    return e == ISMS_OK ? conn_run(t->conn, s, NULL, st) : e;
 }
 
 isms_err store_session_get(store_conn *c, const char *token_hash, arena *a, store_session **out,
@@ -291,7 +284,7 @@ isms_err store_session_touch(store_txn *t, const char *token_hash, const char *a
         t->conn, &s, st,
         "UPDATE \"isms_session\" SET \"last_seen_at\" = ? WHERE \"token_hash\" = ?", "ss", at,
         token_hash);
-    return e == ISMS_OK ? run(t->conn, s, st) : e;
+    return e == ISMS_OK ? conn_run(t->conn, s, NULL, st) : e;
 }
 
 isms_err store_session_delete(store_txn *t, const char *token_hash, isms_status *st)
@@ -299,7 +292,7 @@ isms_err store_session_delete(store_txn *t, const char *token_hash, isms_status 
     db_stmt *s;
     isms_err e = conn_prepare_bound(
         t->conn, &s, st, "DELETE FROM \"isms_session\" WHERE \"token_hash\" = ?", "s", token_hash);
-    return e == ISMS_OK ? run(t->conn, s, st) : e;
+    return e == ISMS_OK ? conn_run(t->conn, s, NULL, st) : e;
 }
 
 isms_err store_sessions_delete_user(store_txn *t, int64_t user_id, isms_status *st)
@@ -307,7 +300,7 @@ isms_err store_sessions_delete_user(store_txn *t, int64_t user_id, isms_status *
     db_stmt *s;
     isms_err e = conn_prepare_bound(
         t->conn, &s, st, "DELETE FROM \"isms_session\" WHERE \"user_id\" = ?", "i", user_id);
-    return e == ISMS_OK ? run(t->conn, s, st) : e;
+    return e == ISMS_OK ? conn_run(t->conn, s, NULL, st) : e;
 }
 
 isms_err store_sessions_purge(store_txn *t, const char *idle_before, const char *created_before,
@@ -318,7 +311,7 @@ isms_err store_sessions_purge(store_txn *t, const char *idle_before, const char 
                                     "DELETE FROM \"isms_session\" WHERE \"last_seen_at\" < ? OR "
                                     "\"created_at\" < ?",
                                     "ss", idle_before, created_before);
-    return e == ISMS_OK ? run(t->conn, s, st) : e;
+    return e == ISMS_OK ? conn_run(t->conn, s, NULL, st) : e;
 }
 
 /* --- API tokens ---------------------------------------------------------------- */
@@ -356,7 +349,7 @@ isms_err store_token_insert(store_txn *t, store_token *tok, isms_status *st)
                            "sisssss", tok->token_hash, tok->user_id, tok->role, tok->label,
                            now_of(t), store_txn_ctx(t)->actor, tok->expires_at);
     if (e == ISMS_OK)
-        e = run(t->conn, s, st);
+        e = conn_run(t->conn, s, NULL, st);
     if (e == ISMS_OK)
         tok->id = DRV(t->conn)->last_insert_id(t->conn->db);
     return e;
@@ -427,7 +420,7 @@ isms_err store_token_revoke(store_txn *t, int64_t id, isms_status *st)
                            "\"revoked_at\" IS NULL",
                            "si", now_of(t), id);
     if (e == ISMS_OK)
-        e = run(t->conn, s, st);
+        e = conn_run(t->conn, s, NULL, st);
     if (e == ISMS_OK && DRV(t->conn)->changes(t->conn->db) == 0)
         e = status_fail(st, ISMS_ENOTFOUND, "there is no API token %lld in force", (long long)id);
     return e;
@@ -439,7 +432,7 @@ isms_err store_token_touch(store_txn *t, int64_t id, const char *at, isms_status
     isms_err e = conn_prepare_bound(
         t->conn, &s, st, "UPDATE \"isms_api_token\" SET \"last_used_at\" = ? WHERE \"id\" = ?",
         "si", at, id);
-    return e == ISMS_OK ? run(t->conn, s, st) : e;
+    return e == ISMS_OK ? conn_run(t->conn, s, NULL, st) : e;
 }
 
 /* --- authentication events ------------------------------------------------------- */
@@ -456,7 +449,7 @@ isms_err store_auth_event_add(store_txn *t, const store_auth_event *ev, isms_sta
         "\"user_id\", \"client\", \"detail\") VALUES (?, ?, ?, ?, ?, ?, ?)",
         "ssssnss", now_of(t), ev->event, ev->name, ev->name ? key : NULL, ev->user_id, ev->client,
         ev->detail);
-    return e == ISMS_OK ? run(t->conn, s, st) : e;
+    return e == ISMS_OK ? conn_run(t->conn, s, NULL, st) : e;
 }
 
 /* Failures of one column's value since `since`, after its last successful login. */

@@ -53,3 +53,12 @@ const char *conn_column_text(store_conn *c, db_stmt *s, int col, arena *a)
 {
     return DRV(c)->column_null(s, col) ? NULL : arena_strdup(a, DRV(c)->column_text(s, col));
 }
+
+isms_err conn_run(store_conn *c, db_stmt *s, int64_t *changed, isms_status *st)
+{
+    db_step r = DRV(c)->step(s, st);
+    if (r != DB_ERROR && changed)
+        *changed = DRV(c)->changes(c->db);
+    DRV(c)->reset(s);
+    return r == DB_ERROR ? st->code : ISMS_OK;
+}

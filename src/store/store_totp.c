@@ -11,17 +11,6 @@
 
 #define DRV(c) ((c)->owner->driver)
 
-static isms_err run(store_conn *c, db_stmt *s, int64_t *changed, isms_status *st)
-{
-    db_step r = DRV(c)->step(s, st);
-    DRV(c)->reset(s);
-    if (r == DB_ERROR)
-        return st->code;
-    if (changed)
-        *changed = DRV(c)->changes(c->db);
-    return ISMS_OK;
-}
-
 static const char *now_of(store_txn *t)
 {
     return store_txn_ctx(t)->now;
@@ -79,11 +68,11 @@ isms_err store_totp_delete(store_txn *t, int64_t user_id, isms_status *st)
     isms_err e = conn_prepare_bound(
         t->conn, &s, st, "DELETE FROM \"isms_recovery_code\" WHERE \"user_id\" = ?", "i", user_id);
     if (e == ISMS_OK)
-        e = run(t->conn, s, NULL, st);
+        e = conn_run(t->conn, s, NULL, st);
     if (e == ISMS_OK)
         e = conn_prepare_bound(t->conn, &s, st, "DELETE FROM \"isms_totp\" WHERE \"user_id\" = ?",
                                "i", user_id);
-    return e == ISMS_OK ? run(t->conn, s, NULL, st) : e;
+    return e == ISMS_OK ? conn_run(t->conn, s, NULL, st) : e;
 }
 
 isms_err store_totp_begin(store_txn *t, int64_t user_id, const char *secret, isms_status *st)
@@ -96,7 +85,7 @@ isms_err store_totp_begin(store_txn *t, int64_t user_id, const char *secret, ism
             "INSERT INTO \"isms_totp\" (\"user_id\", \"secret\", \"created_at\", "
             "\"confirmed_at\", \"last_step\") VALUES (?, ?, ?, NULL, 0)",
             "iss", user_id, secret, now_of(t));
-    return e == ISMS_OK ? run(t->conn, s, NULL, st) : e;
+    return e == ISMS_OK ? conn_run(t->conn, s, NULL, st) : e;
 }
 
 isms_err store_totp_confirm(store_txn *t, int64_t user_id, int64_t step, isms_status *st)
@@ -109,7 +98,7 @@ isms_err store_totp_confirm(store_txn *t, int64_t user_id, int64_t step, isms_st
                            "WHERE \"user_id\" = ? AND \"confirmed_at\" IS NULL",
                            "sii", now_of(t), step, user_id);
     if (e == ISMS_OK)
-        e = run(t->conn, s, &changed, st);
+        e = conn_run(t->conn, s, &changed, st);
     if (e == ISMS_OK && changed == 0)
         e = status_fail(st, ISMS_ECONFLICT, "there is no enrolment waiting for its first code");
     return e;
@@ -126,7 +115,7 @@ isms_err store_totp_take_step(store_txn *t, int64_t user_id, int64_t step, bool 
                            "\"last_step\" < ?",
                            "iii", step, user_id, step);
     if (e == ISMS_OK)
-        e = run(t->conn, s, &changed, st);
+        e = conn_run(t->conn, s, &changed, st);
     *taken = e == ISMS_OK && changed == 1;
     return e;
 }
@@ -140,7 +129,7 @@ isms_err store_recovery_replace(store_txn *t, int64_t user_id, const char *const
     isms_err e = conn_prepare_bound(
         t->conn, &s, st, "DELETE FROM \"isms_recovery_code\" WHERE \"user_id\" = ?", "i", user_id);
     if (e == ISMS_OK)
-        e = run(t->conn, s, NULL, st);
+        e = conn_run(t->conn, s, NULL, st);
     for (size_t i = 0; e == ISMS_OK && i < n; i++) {
         e = conn_prepare_bound(
             t->conn, &s, st,
@@ -148,7 +137,7 @@ isms_err store_recovery_replace(store_txn *t, int64_t user_id, const char *const
             "VALUES (?, ?, NULL)",
             "is", user_id, hashes[i]);
         if (e == ISMS_OK)
-            e = run(t->conn, s, NULL, st);
+            e = conn_run(t->conn, s, NULL, st);
     }
     return e;
 }
@@ -164,7 +153,7 @@ isms_err store_recovery_use(store_txn *t, int64_t user_id, const char *hash, boo
         "\"code_hash\" = ? AND \"used_at\" IS NULL",
         "sis", now_of(t), user_id, hash);
     if (e == ISMS_OK)
-        e = run(t->conn, s, &changed, st);
+        e = conn_run(t->conn, s, &changed, st);
     *used = e == ISMS_OK && changed == 1;
     return e;
 }
@@ -197,7 +186,7 @@ isms_err store_pending_insert(store_txn *t, const store_pending *p, isms_status 
         "INSERT INTO \"isms_login_pending\" (\"token_hash\", \"user_id\", "
         "\"created_at\", \"attempts\", \"next\", \"client\") VALUES (?, ?, ?, 0, ?, ?)",
         "sisss", p->token_hash, p->user_id, now_of(t), p->next, p->client);
-    return e == ISMS_OK ? run(t->conn, s, NULL, st) : e;
+    return e == ISMS_OK ? conn_run(t->conn, s, NULL, st) : e;
 }
 
 isms_err store_pending_get(store_conn *c, const char *token_hash, arena *a, store_pending **out,
@@ -237,7 +226,7 @@ isms_err store_pending_attempt(store_txn *t, const char *token_hash, isms_status
                            "UPDATE \"isms_login_pending\" SET \"attempts\" = \"attempts\" + 1 "
                            "WHERE \"token_hash\" = ?",
                            "s", token_hash);
-    return e == ISMS_OK ? run(t->conn, s, NULL, st) : e;
+    return e == ISMS_OK ? conn_run(t->conn, s, NULL, st) : e;
 }
 
 isms_err store_pending_delete(store_txn *t, const char *token_hash, isms_status *st)
@@ -246,7 +235,7 @@ isms_err store_pending_delete(store_txn *t, const char *token_hash, isms_status 
     isms_err e = conn_prepare_bound(t->conn, &s, st,
                                     "DELETE FROM \"isms_login_pending\" WHERE \"token_hash\" = ?",
                                     "s", token_hash);
-    return e == ISMS_OK ? run(t->conn, s, NULL, st) : e;
+    return e == ISMS_OK ? conn_run(t->conn, s, NULL, st) : e;
 }
 
 isms_err store_pending_purge(store_txn *t, const char *before, isms_status *st)
@@ -255,7 +244,7 @@ isms_err store_pending_purge(store_txn *t, const char *before, isms_status *st)
     isms_err e = conn_prepare_bound(t->conn, &s, st,
                                     "DELETE FROM \"isms_login_pending\" WHERE \"created_at\" < ?",
                                     "s", before);
-    return e == ISMS_OK ? run(t->conn, s, NULL, st) : e;
+    return e == ISMS_OK ? conn_run(t->conn, s, NULL, st) : e;
 }
 
 /* --- signing acts ------------------------------------------------------------------------ */
@@ -284,14 +273,14 @@ isms_err store_signing_set(store_txn *t, const char *session_hash, const char *a
                                     "DELETE FROM \"isms_session_signing\" WHERE \"token_hash\" = ?",
                                     "s", session_hash);
     if (e == ISMS_OK)
-        e = run(t->conn, s, NULL, st);
+        e = conn_run(t->conn, s, NULL, st);
     if (e == ISMS_OK)
         e = conn_prepare_bound(
             t->conn, &s, st,
             "INSERT INTO \"isms_session_signing\" (\"token_hash\", \"signed_at\") "
             "VALUES (?, ?)",
             "ss", session_hash, at);
-    return e == ISMS_OK ? run(t->conn, s, NULL, st) : e;
+    return e == ISMS_OK ? conn_run(t->conn, s, NULL, st) : e;
 }
 
 isms_err store_signing_purge(store_txn *t, const char *before, isms_status *st)
@@ -300,7 +289,7 @@ isms_err store_signing_purge(store_txn *t, const char *before, isms_status *st)
     isms_err e = conn_prepare_bound(t->conn, &s, st,
                                     "DELETE FROM \"isms_session_signing\" WHERE \"signed_at\" < ?",
                                     "s", before);
-    return e == ISMS_OK ? run(t->conn, s, NULL, st) : e;
+    return e == ISMS_OK ? conn_run(t->conn, s, NULL, st) : e;
 }
 
 isms_err store_signing_failures(store_conn *c, int64_t user_id, const char *since, int64_t *out,
