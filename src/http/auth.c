@@ -219,10 +219,10 @@ bool auth_csrf_ok(http_request *req)
     size_t n = strlen("application/x-www-form-urlencoded");
     if (!ct || strncasecmp(ct, "application/x-www-form-urlencoded", n) != 0)
         return false;
-    form_data *form = arena_alloc(req->arena, sizeof(*form));
     isms_status st;
     status_clear(&st);
-    if (form_decode(req->body, req->body_len, req->arena, form, &st) != ISMS_OK)
+    const form_data *form = form_of_request(req, &st);
+    if (!form)
         return false;
     const char *csrf = form_get(form, "csrf");
     return csrf && form_count(form, "csrf") == 1 && token_equal(csrf, req->session_csrf);

@@ -67,6 +67,7 @@ typedef struct http_request {
     const char *session_csrf; /* the session's CSRF token for forms, or NULL */
     bool credentials_refused; /* a token or cookie was sent but is not valid (any more) */
     bool must_enrol; /* a session of a user without the second factor the admin requires */
+    struct form_data *form; /* the body decoded as a form, once (form_of_request) */
     /* Filled by the router from the pattern. */
     const isms_kind *kind;
     const char *id_text;

@@ -1,5 +1,7 @@
 #include "web/form.h"
 
+#include "http/router.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -100,4 +102,15 @@ size_t form_count(const form_data *f, const char *key)
     for (size_t i = 0; i < f->n; i++)
         n += strcmp(f->keys[i], key) == 0;
     return n;
+}
+
+form_data *form_of_request(struct http_request *req, isms_status *st)
+{
+    if (req->form)
+        return req->form;
+    form_data *form = arena_alloc(req->arena, sizeof(*form));
+    if (form_decode(req->body, req->body_len, req->arena, form, st) != ISMS_OK)
+        return NULL;
+    req->form = form;
+    return form;
 }

@@ -22,6 +22,15 @@ typedef struct form_data {
 /* Decode body (len bytes, need not be NUL-terminated) into out; strings go to a. */
 isms_err form_decode(const char *body, size_t len, arena *a, form_data *out, isms_status *st);
 
+struct http_request;
+
+/*
+ * The request's body decoded as a form, decoded once and kept on the request
+ * (the CSRF check and the handler both read it). NULL with st set when the
+ * body is malformed.
+ */
+form_data *form_of_request(struct http_request *req, isms_status *st);
+
 /* The first value of key, or NULL. */
 const char *form_get(const form_data *f, const char *key);
 

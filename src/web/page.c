@@ -691,13 +691,16 @@ form_data *web_post_form(http_request *req, http_reply *rep)
 {
     if (!web_post_allowed(req, rep))
         return NULL;
-    form_data *form = arena_alloc(req->arena, sizeof(*form));
+    return web_request_form(req, rep);
+}
+
+form_data *web_request_form(http_request *req, http_reply *rep)
+{
     isms_status st;
     status_clear(&st);
-    if (form_decode(req->body, req->body_len, req->arena, form, &st) != ISMS_OK) {
+    form_data *form = form_of_request(req, &st);
+    if (!form)
         web_status_page(req, rep, &st);
-        return NULL;
-    }
     return form;
 }
 

@@ -281,19 +281,6 @@ static void redirect_to_record(http_reply *rep, const isms_kind *k, int64_t id, 
     strbuf_dispose(&url);
 }
 
-static bool decode_post(http_request *req, http_reply *rep, form_data *form)
-{
-    if (!web_post_allowed(req, rep))
-        return false;
-    isms_status st;
-    status_clear(&st);
-    if (form_decode(req->body, req->body_len, req->arena, form, &st) != ISMS_OK) {
-        web_status_page(req, rep, &st);
-        return false;
-    }
-    return true;
-}
-
 static isms_err write_form(http_request *req, store_write_fn fn, form_write *w, isms_status *st)
 {
     isms_write_ctx ctx;
@@ -309,8 +296,8 @@ static unsigned form_status(const isms_status *st)
 
 void web_create(http_request *req, http_reply *rep)
 {
-    form_data *form = arena_alloc(req->arena, sizeof(*form));
-    if (!decode_post(req, rep, form))
+    form_data *form = web_post_form(req, rep);
+    if (!form)
         return;
     form_write *w = arena_alloc(req->arena, sizeof(*w));
     w->req = req;
@@ -381,8 +368,8 @@ void web_edit(http_request *req, http_reply *rep)
 
 void web_update(http_request *req, http_reply *rep)
 {
-    form_data *form = arena_alloc(req->arena, sizeof(*form));
-    if (!decode_post(req, rep, form))
+    form_data *form = web_post_form(req, rep);
+    if (!form)
         return;
     int64_t id;
     isms_record *old = editable_record(req, rep, &id);

@@ -415,11 +415,9 @@ void web_log_redact(http_request *req, http_reply *rep)
         return;
     isms_status st;
     status_clear(&st);
-    form_data *form = arena_alloc(req->arena, sizeof(*form));
-    if (form_decode(req->body, req->body_len, req->arena, form, &st) != ISMS_OK) {
-        web_status_page(req, rep, &st);
+    form_data *form = web_request_form(req, rep);
+    if (!form)
         return;
-    }
     r.reason = form_get(form, "reason");
     isms_write_ctx ctx;
     write_ctx_for(&ctx, &req->principal, "web");

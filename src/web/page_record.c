@@ -325,8 +325,7 @@ static isms_err do_delete(store_txn *t, void *arg, isms_status *st)
 }
 
 /* Decode the form of an action on a record: its id and the version read. */
-static bool action_form(http_request *req, http_reply *rep, form_data *form, action_args *a,
-                        isms_status *st)
+static bool action_form(http_request *req, http_reply *rep, form_data **form, action_args *a)
 {
     if (!web_post_allowed(req, rep))
         return false;
@@ -335,11 +334,9 @@ static bool action_form(http_request *req, http_reply *rep, form_data *form, act
         web_not_found(req, rep, "There is no such record.");
         return false;
     }
-    if (form_decode(req->body, req->body_len, req->arena, form, st) != ISMS_OK) {
-        web_status_page(req, rep, st);
+    if (!(*form = web_request_form(req, rep)))
         return false;
-    }
-    const char *v = form_get(form, "version");
+    const char *v = form_get(*form, "version");
     if (!v || !parse_int64(v, &a->version) || a->version <= 0) {
         web_error_page(req, rep, 400, "Invalid form",
                        "The form lacks the version of the record it was read from. Open the "
@@ -351,11 +348,11 @@ static bool action_form(http_request *req, http_reply *rep, form_data *form, act
 
 void web_retire(http_request *req, http_reply *rep)
 {
-    form_data *form = arena_alloc(req->arena, sizeof(*form));
+    form_data *form;
     action_args a = {0};
     isms_status st;
     status_clear(&st);
-    if (!action_form(req, rep, form, &a, &st))
+    if (!action_form(req, rep, &form, &a))
         return;
     a.reason = form_get(form, "reason");
     isms_write_ctx ctx;
@@ -385,11 +382,11 @@ void web_delete(http_request *req, http_reply *rep)
                        "Records of this kind are retired, never deleted.");
         return;
     }
-    form_data *form = arena_alloc(req->arena, sizeof(*form));
+    form_data *form;
     action_args a = {0};
     isms_status st;
     status_clear(&st);
-    if (!action_form(req, rep, form, &a, &st))
+    if (!action_form(req, rep, &form, &a))
         return;
     isms_write_ctx ctx;
     write_ctx_for(&ctx, &req->principal, "web");
