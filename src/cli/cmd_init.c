@@ -5,6 +5,9 @@
 #include "cli/cli.h"
 #include "cli/output.h"
 #include "core/accounts.h"
+#include "core/kinds/kinds.h"
+#include "core/records.h"
+#include "core/risk_method.h"
 #include "core/value.h"
 
 enum { ORG_NAME_MAX = 200 };
@@ -12,12 +15,33 @@ enum { ORG_NAME_MAX = 200 };
 typedef struct init_args {
     const char *org;
     store_user *admin; /* NULL: no user yet */
+    int risk_preset;   /* 3, 4 or 5: the first version of the risk method; 0 none */
 } init_args;
+
+/* Risks cannot be scored without a method: a new ISMS starts with a preset one. */
+static isms_err first_risk_method(store_txn *t, int size, isms_status *st)
+{
+    arena a;
+    arena_init(&a);
+    isms_record *m = record_new(&a, &kind_risk_method);
+    isms_value *title = record_value(m, "title"), *def = record_value(m, "definition");
+    isms_value *note = record_value(m, "note");
+    title->set = def->set = note->set = true;
+    title->s = arena_printf(&a, "Risk method (%d x %d preset)", size, size);
+    def->s = risk_method_preset(size);
+    note->s = "Written by isms init; adapt the scales, matrix and acceptance rules to the "
+              "organization, which records a new version.";
+    isms_err e = records_create(t, m, &a, st);
+    arena_dispose(&a);
+    return e;
+}
 
 static isms_err do_init(store_txn *t, void *arg, isms_status *st)
 {
     init_args *a = arg;
     isms_err e = a->org ? store_setting_put(t, "organization", a->org, st) : ISMS_OK;
+    if (e == ISMS_OK && a->risk_preset)
+        e = first_risk_method(t, a->risk_preset, st);
     if (e == ISMS_OK && a->admin)
         e = store_user_insert(t, a->admin, st);
     if (e == ISMS_OK && a->admin) {
@@ -57,7 +81,14 @@ int cmd_init(cli_ctx *c)
     const char *admin = args_value(&c->args, "admin");
     store_user u;
     char hash[PASSWORD_HASH_MAX];
-    init_args a = {org, NULL};
+    init_args a = {org, NULL, 5};
+    const char *preset = args_value(&c->args, "risk_preset");
+    if (preset && strcmp(preset, "none") == 0)
+        a.risk_preset = 0;
+    else if (preset && (strlen(preset) != 1 || preset[0] < '3' || preset[0] > '5'))
+        return cli_usage(c, "--risk-preset must be 3, 4, 5 or none");
+    else if (preset)
+        a.risk_preset = preset[0] - '0';
     bool from_stdin = args_flag(&c->args, "password_stdin");
     bool cost_given = args_value(&c->args, "hash_cost") != NULL;
     password_cost cost;
@@ -89,7 +120,7 @@ int cmd_init(cli_ctx *c)
         return rc;
     isms_write_ctx ctx;
     write_ctx_init(&ctx, admin ? admin : "isms init", "cli");
-    if ((org || admin) && store_write(s, &ctx, do_init, &a, &st) != ISMS_OK)
+    if (store_write(s, &ctx, do_init, &a, &st) != ISMS_OK)
         rc = cli_fail(c, &st);
     if (rc == EXIT_OK) {
         char shown[512]; /* without a password the URL may hold */

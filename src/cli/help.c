@@ -58,8 +58,8 @@ void help_main(cli_ctx *c)
 void help_init(cli_ctx *c)
 {
     fputs(
-        "Usage: isms init --db FILE [--org NAME] [--admin NAME [--password-stdin]\n"
-        "                 [--hash-cost COST]]\n\n"
+        "Usage: isms init --db FILE [--org NAME] [--risk-preset 3|4|5|none]\n"
+        "                 [--admin NAME [--password-stdin] [--hash-cost COST]]\n\n"
         "Create a new ISMS in FILE (a SQLite database, created by this command), or in\n"
         "an empty PostgreSQL database given as a URL (--db postgres://USER@HOST/DBNAME).\n"
         "Refuses a database that already holds an ISMS or any other data.\n\n"
@@ -67,7 +67,10 @@ void help_init(cli_ctx *c)
         "  --admin NAME        create the first user, with the roles admin and manager;\n"
         "                      asks for the password twice without echo\n"
         "  --password-stdin    read the password from the first line of stdin instead\n"
-        "  --hash-cost COST    interactive (default), moderate, or test (cheapest: tests only)\n\n"
+        "  --hash-cost COST    interactive (default), moderate, or test (cheapest: tests only)\n"
+        "  --risk-preset N     the first risk method: a 3 x 3, 4 x 4 or 5 x 5 (default) matrix;\n"
+        "                      change it later by recording a new version (docs/RISK.md);\n"
+        "                      none: record your own method before scoring risks\n\n"
         "Without --admin the ISMS has no user; create the first administrator later with\n"
         "`isms user add NAME --role admin,manager`.\n",
         c->out);

@@ -49,6 +49,12 @@ typedef struct isms_write_ctx {
      * program makes itself (seeding, tests of the core).
      */
     const isms_principal *principal;
+    /*
+     * The principal proved it is them for this very write, with their own
+     * credentials (a signing act: http/signing.h, cli/signing.h). Kinds that
+     * record a signature (a risk acceptance) are refused without it.
+     */
+    bool signed_act;
 } isms_write_ctx;
 
 enum { ISMS_ACTOR_MAX = 64, ISMS_REASON_TEXT_MAX = 1000 };

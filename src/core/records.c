@@ -125,10 +125,21 @@ static void own_bookkeeping(isms_record *rec, arena *a)
     rec->updated_by = arena_strdup(a, rec->updated_by);
 }
 
+/* The kind's rules that read the database; its field errors join the others. */
+static isms_err prepare(store_txn *t, const isms_record *old, isms_record *rec, arena *a,
+                        isms_status *st)
+{
+    if (!rec->kind->prepare)
+        return ISMS_OK;
+    return rec->kind->prepare(t, old, rec, a, st);
+}
+
 isms_err records_create(store_txn *t, isms_record *rec, arena *a, isms_status *st)
 {
     const isms_kind *k = rec->kind;
-    if (check_may_change(t, NULL, st) != ISMS_OK)
+    /* A signature's kind decides who may sign (the risk owner, top management), not the role. */
+    bool signing = (k->flags & KF_SIGNED) && store_txn_ctx(t)->signed_act;
+    if (!signing && check_may_change(t, NULL, st) != ISMS_OK)
         return st->code;
     for (size_t i = 0; i < k->nfields; i++)
         reject_derived_input(&k->fields[i], &rec->values[i], st);
@@ -137,8 +148,11 @@ isms_err records_create(store_txn *t, isms_record *rec, arena *a, isms_status *s
     records_fill_defaults(rec, a);
     if (k->derive)
         k->derive(rec);
+    isms_err e = prepare(t, NULL, rec, a, st);
+    if (e != ISMS_OK && e != ISMS_EINVALID)
+        return e;
     bool valid = record_validate(NULL, rec, st);
-    isms_err e = check_references(store_txn_conn(t), NULL, rec, st);
+    e = check_references(store_txn_conn(t), NULL, rec, st);
     if (e != ISMS_OK && e != ISMS_EINVALID)
         return e;
     if (!valid || st->code != ISMS_OK)
@@ -150,14 +164,27 @@ isms_err records_create(store_txn *t, isms_record *rec, arena *a, isms_status *s
         e = store_log_record(t, CHANGELOG_CREATE, rec, st);
     if (e == ISMS_OK && (k->flags & KF_SINGLETON))
         e = supersede(t, rec, a, st);
+    if (e == ISMS_OK && k->after_write)
+        e = k->after_write(t, NULL, rec, a, st);
     return e;
 }
+
+static isms_err load_current_as(store_txn *t, const isms_kind *k, int64_t id,
+                                int64_t if_version, bool check_principal, arena *a,
+                                isms_record **out, isms_status *st);
 
 static isms_err load_current(store_txn *t, const isms_kind *k, int64_t id, int64_t if_version,
                              arena *a, isms_record **out, isms_status *st)
 {
+    return load_current_as(t, k, id, if_version, true, a, out, st);
+}
+
+static isms_err load_current_as(store_txn *t, const isms_kind *k, int64_t id,
+                                int64_t if_version, bool check_principal, arena *a,
+                                isms_record **out, isms_status *st)
+{
     isms_err e = store_get(store_txn_conn(t), k, id, a, out, st);
-    if (e == ISMS_OK)
+    if (e == ISMS_OK && check_principal)
         e = check_may_change(t, *out, st);
     if (e != ISMS_OK)
         return e;
@@ -174,12 +201,13 @@ static isms_err load_current(store_txn *t, const isms_kind *k, int64_t id, int64
     return ISMS_OK;
 }
 
-isms_err records_update(store_txn *t, const isms_kind *k, int64_t id, int64_t if_version,
-                        const record_change *changes, size_t nchanges, arena *a,
-                        isms_record **out, isms_status *st)
+static isms_err apply_update(store_txn *t, const isms_kind *k, int64_t id, int64_t if_version,
+                             const record_change *changes, size_t nchanges, bool by_isms,
+                             arena *a, isms_record **out, isms_status *st)
 {
     isms_record *old;
-    isms_err e = load_current(t, k, id, if_version, a, &old, st);
+    /* What isms changes in consequence was permitted with the change that caused it. */
+    isms_err e = load_current_as(t, k, id, if_version, !by_isms, a, &old, st);
     if (e != ISMS_OK)
         return e;
     if (k->flags & KF_IMMUTABLE)
@@ -187,13 +215,17 @@ isms_err records_update(store_txn *t, const isms_kind *k, int64_t id, int64_t if
                            "record a new one instead", k->label);
     isms_record *rec = record_clone(a, old);
     for (size_t i = 0; i < nchanges; i++) {
-        reject_derived_input(changes[i].field, &changes[i].value, st);
+        if (!by_isms)
+            reject_derived_input(changes[i].field, &changes[i].value, st);
         rec->values[kind_field_index(k, changes[i].field)] = changes[i].value;
     }
     if (st->code != ISMS_OK)
         return st->code;
     if (k->derive)
         k->derive(rec);
+    e = prepare(t, old, rec, a, st);
+    if (e != ISMS_OK && e != ISMS_EINVALID)
+        return e;
     bool valid = record_validate(old, rec, st);
     e = check_references(store_txn_conn(t), old, rec, st);
     if (e != ISMS_OK && e != ISMS_EINVALID)
@@ -205,9 +237,25 @@ isms_err records_update(store_txn *t, const isms_kind *k, int64_t id, int64_t if
         own_bookkeeping(rec, a);
         e = store_log_record(t, CHANGELOG_UPDATE, rec, st);
     }
+    if (e == ISMS_OK && k->after_write)
+        e = k->after_write(t, old, rec, a, st);
     if (e == ISMS_OK)
         *out = rec;
     return e;
+}
+
+isms_err records_update(store_txn *t, const isms_kind *k, int64_t id, int64_t if_version,
+                        const record_change *changes, size_t nchanges, arena *a,
+                        isms_record **out, isms_status *st)
+{
+    return apply_update(t, k, id, if_version, changes, nchanges, false, a, out, st);
+}
+
+isms_err records_update_by_isms(store_txn *t, const isms_kind *k, int64_t id,
+                                const record_change *changes, size_t nchanges, arena *a,
+                                isms_record **out, isms_status *st)
+{
+    return apply_update(t, k, id, 0, changes, nchanges, true, a, out, st);
 }
 
 /* Fill st with the records in the way and answer ISMS_EREFERENCED. */

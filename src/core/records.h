@@ -32,6 +32,16 @@ isms_err records_update(store_txn *t, const isms_kind *k, int64_t id, int64_t if
                         const record_change *changes, size_t nchanges, arena *a,
                         isms_record **out, isms_status *st);
 
+/*
+ * An update isms makes in consequence of another change (a new method
+ * version re-maps a risk, a signature marks it accepted): like
+ * records_update on the stored version, and derived fields may be among the
+ * changes. Logged and permission-checked like any update.
+ */
+isms_err records_update_by_isms(store_txn *t, const isms_kind *k, int64_t id,
+                                const record_change *changes, size_t nchanges, arena *a,
+                                isms_record **out, isms_status *st);
+
 /* Retire with a reason. Refused while records in force refer to it. */
 isms_err records_retire(store_txn *t, const isms_kind *k, int64_t id, int64_t if_version,
                         const char *reason, isms_status *st);

@@ -147,7 +147,9 @@ static bool check_field(const isms_kind *k, const isms_field *f, isms_status *st
     if ((f->flags & FF_SORTABLE) && (f->type == FT_REFLIST || f->type == FT_ANYREF))
         return reg_fail(st, "%s.%s: lists and any-references are not sortable",
                            k->name, f->name);
-    if (f->role == ROLE_TITLE && (f->type != FT_TEXT || !(f->flags & FF_REQUIRED)))
+    /* A derived title (a signature's "RSK-3 accepted by owner") is set by the prepare hook. */
+    if (f->role == ROLE_TITLE &&
+        (f->type != FT_TEXT || !(f->flags & (FF_REQUIRED | FF_DERIVED))))
         return reg_fail(st, "%s.%s: the title must be required text", k->name,
                            f->name);
     if (f->role == ROLE_DUE && f->type != FT_DATE)
@@ -160,7 +162,7 @@ static bool check_field(const isms_kind *k, const isms_field *f, isms_status *st
         if (!field_enum_allows(f, *c))
             return reg_fail(st, "%s.%s: closed value %s is not allowed",
                                k->name, f->name, *c);
-    if ((f->flags & FF_DERIVED) && !k->derive)
+    if ((f->flags & FF_DERIVED) && !k->derive && !k->prepare)
         return reg_fail(st, "%s.%s: derived field without a derive hook",
                            k->name, f->name);
     return true;

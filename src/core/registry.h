@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "core/status.h"
+#include "util/arena.h"
 
 typedef enum field_type {
     FT_TEXT,     /* one line of text */
@@ -82,10 +83,35 @@ typedef bool (*kind_check_fn)(const isms_record *rec, isms_status *st);
  * may be out of their range (guard arithmetic against overflow). */
 typedef void (*kind_derive_fn)(isms_record *rec);
 
+typedef struct store_txn store_txn; /* store/store.h */
+
+/*
+ * Rules that need the database: runs inside the write transaction after the
+ * defaults and derive, before validation, on a create (old == NULL) or an
+ * update. It may read records (the risk method in force, a risk being
+ * accepted) and set derived values of rec. Field errors go into st and are
+ * answered with every other field error; any other failure ends the write.
+ */
+typedef isms_err (*kind_prepare_fn)(store_txn *t, const isms_record *old, isms_record *rec,
+                                    arena *a, isms_status *st);
+
+/*
+ * What a change implies for other records: runs in the same transaction
+ * after rec is stored and logged (a new method version re-maps the risks, a
+ * signed acceptance marks its risk accepted). A failure rolls everything back.
+ */
+typedef isms_err (*kind_after_fn)(store_txn *t, const isms_record *old, const isms_record *rec,
+                                  arena *a, isms_status *st);
+
 enum kind_flags {
     KF_IMMUTABLE = 1u << 0, /* cannot be changed once created (retire still allowed) */
     KF_DELETABLE = 1u << 1, /* may be hard-deleted when delete_check allows */
     KF_SINGLETON = 1u << 2, /* one in force: a new one supersedes (retires) the previous */
+    /*
+     * A signature: created only in a signing act (isms_write_ctx.signed_act);
+     * the kind's prepare hook decides who may sign, whatever their role.
+     */
+    KF_SIGNED = 1u << 3,
 };
 
 struct isms_kind {
@@ -106,6 +132,8 @@ struct isms_kind {
     kind_check_fn retire_check;
     kind_check_fn delete_check; /* required with KF_DELETABLE */
     kind_derive_fn derive;
+    kind_prepare_fn prepare;
+    kind_after_fn after_write;
 };
 
 typedef struct isms_registry {

@@ -13,6 +13,8 @@ extern const char migration_postgres_0002[];
 extern const char migration_postgres_0003[];
 extern const char migration_postgres_0004[];
 extern const char migration_postgres_0005[];
+extern const char migration_sqlite_0006[];
+extern const char migration_postgres_0006[];
 
 static const migration sqlite_migrations[] = {
     {1, "clause 4: context, interested parties, scope, processes", migration_sqlite_0001},
@@ -23,6 +25,9 @@ static const migration sqlite_migrations[] = {
      migration_sqlite_0004},
     {5, "second factor: TOTP secrets, recovery codes, pending logins, signing acts",
      migration_sqlite_0005},
+    {6, "risk assessment and treatment: method versions, assets, risks, actions, acceptances, "
+        "campaigns and snapshots, ISMS risks and opportunities",
+     migration_sqlite_0006},
 };
 
 /* The same versions as SQLite's: version N is the same schema in both dialects. */
@@ -35,6 +40,9 @@ static const migration postgres_migrations[] = {
      migration_postgres_0004},
     {5, "second factor: TOTP secrets, recovery codes, pending logins, signing acts",
      migration_postgres_0005},
+    {6, "risk assessment and treatment: method versions, assets, risks, actions, acceptances, "
+        "campaigns and snapshots, ISMS risks and opportunities",
+     migration_postgres_0006},
 };
 
 migration_set migrations_for(const char *dialect)

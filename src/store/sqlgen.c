@@ -410,6 +410,9 @@ void schema_ddl(const isms_registry *reg, const sql_dialect *d, strbuf *out)
     free(done);
     accounts_ddl(d, out);
     totp_ddl(d, out);
+    /* The snapshot table refers to the risk kinds; a test registry may have none. */
+    if (registry_kind(reg, "risk") && registry_kind(reg, "risk-campaign"))
+        risk_snapshot_ddl(d, out);
 }
 
 void accounts_ddl(const sql_dialect *d, strbuf *out)
@@ -492,4 +495,24 @@ void totp_ddl(const sql_dialect *d, strbuf *out)
                   "CREATE TABLE \"isms_session_signing\" (\n  \"token_hash\" %s PRIMARY KEY,\n"
                   "  \"signed_at\" %s NOT NULL\n);\n",
                   t, t);
+}
+
+void risk_snapshot_ddl(const sql_dialect *d, strbuf *out)
+{
+    const char *i = d->int_type, *t = d->text_type;
+    strbuf_printf(out,
+                  "-- Snapshots of the risk register taken when an assessment campaign closes\n"
+                  "-- (8.2); never changed afterwards\n"
+                  "CREATE TABLE \"risk_snapshot\" (\n"
+                  "  \"campaign_id\" %s NOT NULL REFERENCES \"risk_campaign\" (\"id\"),\n"
+                  "  \"risk_id\" %s NOT NULL REFERENCES \"risk\" (\"id\"),\n"
+                  "  \"risk_version\" %s NOT NULL,\n  \"title\" %s NOT NULL,\n"
+                  "  \"owner\" %s,\n  \"likelihood\" %s,\n  \"impact\" %s,\n"
+                  "  \"level\" %s,\n  \"level_label\" %s,\n"
+                  "  \"residual_likelihood\" %s,\n  \"residual_impact\" %s,\n"
+                  "  \"residual_level\" %s,\n  \"residual_level_label\" %s,\n"
+                  "  \"treatment\" %s,\n  \"acceptance\" %s,\n  \"accepted_until\" %s,\n"
+                  "  \"status\" %s,\n  \"method\" %s,\n"
+                  "  PRIMARY KEY (\"campaign_id\", \"risk_id\")\n);\n",
+                  i, i, i, t, i, i, i, i, t, i, i, i, t, t, t, t, t, i);
 }

@@ -24,36 +24,43 @@ typedef struct copy_table {
     bool id_counter; /* an "id" column whose counter must continue after the copy */
     const isms_kind *kind;
     const isms_field *self_ref; /* FT_REF field of kind naming its own kind: filled after */
+    const char *with_kind;      /* a table that exists only where the registry has this kind */
 } copy_table;
 
 /* The tables that are not a kind's: in an order that satisfies their references. */
 static const copy_table fixed_before[] = {
-    {"isms_settings", "\"key\", \"value\"", "key", NULL, false, NULL, NULL},
+    {"isms_settings", "\"key\", \"value\"", "key", NULL, false, NULL, NULL, NULL},
 };
 
 static const copy_table fixed_after[] = {
     {"isms_change_log",
      "\"seq\", \"at\", \"actor\", \"channel\", \"kind\", \"record_id\", \"action\", \"version\", "
      "\"content\", \"content_hash\", \"prev_hash\", \"hash\"",
-     "seq", NULL, false, NULL, NULL},
+     "seq", NULL, false, NULL, NULL, NULL},
     {"isms_log_checkpoint", "\"id\", \"at\", \"seq\", \"hash\", \"key_id\", \"signature\"", "id",
-     NULL, true, NULL, NULL},
+     NULL, true, NULL, NULL, NULL},
     {"isms_user",
      "\"id\", \"name\", \"name_key\", \"person_id\", \"password_hash\", \"created_at\", "
      "\"created_by\", \"password_changed_at\", \"disabled_at\", \"disabled_by\"",
-     "id", NULL, true, NULL, NULL},
-    {"isms_user_role", "\"user_id\", \"role\"", "user_id", "role", false, NULL, NULL},
+     "id", NULL, true, NULL, NULL, NULL},
+    {"isms_user_role", "\"user_id\", \"role\"", "user_id", "role", false, NULL, NULL, NULL},
     {"isms_api_token",
      "\"id\", \"token_hash\", \"user_id\", \"role\", \"label\", \"created_at\", \"created_by\", "
      "\"expires_at\", \"last_used_at\", \"revoked_at\"",
-     "id", NULL, true, NULL, NULL},
+     "id", NULL, true, NULL, NULL, NULL},
     {"isms_auth_event",
      "\"id\", \"at\", \"event\", \"name\", \"name_key\", \"user_id\", \"client\", \"detail\"", "id",
-     NULL, true, NULL, NULL},
+     NULL, true, NULL, NULL, NULL},
     {"isms_totp", "\"user_id\", \"secret\", \"created_at\", \"confirmed_at\", \"last_step\"",
-     "user_id", NULL, false, NULL, NULL},
+     "user_id", NULL, false, NULL, NULL, NULL},
     {"isms_recovery_code", "\"id\", \"user_id\", \"code_hash\", \"used_at\"", "id", NULL, true,
-     NULL, NULL},
+     NULL, NULL, NULL},
+    {"risk_snapshot",
+     "\"campaign_id\", \"risk_id\", \"risk_version\", \"title\", \"owner\", \"likelihood\", "
+     "\"impact\", \"level\", \"level_label\", \"residual_likelihood\", \"residual_impact\", "
+     "\"residual_level\", \"residual_level_label\", \"treatment\", \"acceptance\", "
+     "\"accepted_until\", \"status\", \"method\"",
+     "campaign_id", "risk_id", false, NULL, NULL, "risk-campaign"},
     /* Not copied: isms_session, isms_login_pending, isms_session_signing (transient). */
 };
 
@@ -304,7 +311,7 @@ static isms_err copy_kinds(copy_run *r, isms_status *st)
         }
         const isms_kind *k = reg->kinds[next];
         const kind_sql *ks = store_kind_sql(r->src->owner, k);
-        copy_table t = {k->table, ks->columns, "id", NULL, true, k, NULL};
+        copy_table t = {k->table, ks->columns, "id", NULL, true, k, NULL, NULL};
         for (size_t i = 0; i < k->nfields; i++)
             if (k->fields[i].type == FT_REF && k->fields[i].target == k)
                 t.self_ref = &k->fields[i];
@@ -318,7 +325,7 @@ static isms_err copy_kinds(copy_run *r, isms_status *st)
                 continue;
             char name[256];
             snprintf(name, sizeof(name), "%s__%s", k->table, k->fields[f].name);
-            copy_table t = {name, "\"src\", \"pos\", \"dst\"", "src", "dst", false, NULL, NULL};
+            copy_table t = {name, "\"src\", \"pos\", \"dst\"", "src", "dst", false, NULL, NULL, NULL};
             e = copy_one(r, &t, st);
         }
     }
@@ -341,7 +348,9 @@ static isms_err copy_all(copy_run *r, isms_status *st)
     if (e == ISMS_OK)
         e = copy_kinds(r, st);
     for (size_t i = 0; e == ISMS_OK && i < sizeof(fixed_after) / sizeof(fixed_after[0]); i++)
-        e = copy_one(r, &fixed_after[i], st);
+        if (!fixed_after[i].with_kind ||
+            registry_kind(store_conn_registry(r->src), fixed_after[i].with_kind))
+            e = copy_one(r, &fixed_after[i], st);
     /* The chain arrived whole: the destination's last entry is the source's. */
     int64_t seq_dst = 0;
     char hash_dst[CHANGELOG_HEX];

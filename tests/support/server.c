@@ -28,6 +28,7 @@ extern char **environ;
 /* --- the driver of the test databases ---------------------------------------- */
 
 static bool use_postgres;
+static const char *risk_preset = "none"; /* server_set_risk_preset */
 
 bool server_set_driver(const char *driver)
 {
@@ -476,13 +477,18 @@ bool server_prepare(test_server *s)
     snprintf(s->password, sizeof(s->password), "%s", SERVER_PASSWORD);
     snprintf(line, sizeof(line), "%s\n", s->password);
     const char *args[] = {"init",        "--db", s->db, "--admin", s->admin, "--password-stdin",
-                          "--hash-cost", "test", NULL};
+                          "--hash-cost", "test", "--risk-preset", risk_preset, NULL};
     int rc = server_run_isms_input(args, line, SERVER_RUN_SECONDS, out, sizeof(out));
     if (rc != 0) {
         fprintf(stderr, "server: isms init --db %s ended with %d:\n%s\n", s->db, rc, out);
         return false;
     }
     return server_mint_token(s, NULL, NULL, s->token, sizeof(s->token));
+}
+
+void server_set_risk_preset(const char *preset)
+{
+    risk_preset = preset;
 }
 
 bool server_prepare_sharing(test_server *s, const test_server *first)

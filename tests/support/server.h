@@ -60,6 +60,13 @@ typedef struct test_server {
 bool server_set_driver(const char *driver);
 const char *server_driver(void);
 
+/*
+ * The risk method `isms init --risk-preset` writes into the databases
+ * server_prepare makes from now on: "none" (the default, so that a test's
+ * change log starts empty) or "3", "4", "5" for the risk tests.
+ */
+void server_set_risk_preset(const char *preset);
+
 /* Whether the driver can run here (postgres needs ISMS_TEST_PG_URL). */
 bool server_driver_available(const char *driver);
 

@@ -15,4 +15,14 @@ extern const isms_kind kind_process;
 /* Clause 5: leadership. */
 extern const isms_kind kind_person;
 
+/* Clause 6.1 and 8.2, 8.3: risk assessment and treatment. */
+extern const isms_kind kind_risk_method;
+extern const isms_kind kind_asset;
+extern const isms_kind kind_risk;
+extern const isms_kind kind_risk_action;
+extern const isms_kind kind_risk_acceptance;
+extern const isms_kind kind_risk_campaign;
+extern const isms_kind kind_risk_review;
+extern const isms_kind kind_isms_risk;
+
 #endif

@@ -4,7 +4,9 @@
 static const isms_kind *const default_kinds[] = {
     &kind_context_issue, &kind_climate_decision, &kind_interested_party,
     &kind_requirement,   &kind_scope_item,       &kind_process,
-    &kind_person,
+    &kind_person,       &kind_isms_risk,        &kind_risk_method,
+    &kind_asset,        &kind_risk,             &kind_risk_action,
+    &kind_risk_acceptance, &kind_risk_campaign, &kind_risk_review,
 };
 
 static const isms_registry default_registry = {
