@@ -293,7 +293,7 @@ test("every documented path answers on the server, with a documented status", as
     let asked = 0;
     for (const [template, item] of Object.entries(doc.paths)) {
         const plural = /^\/api\/v1\/([^/]+)\/\{id\}/.exec(template)?.[1];
-        let url = template;
+        let url = template.replace("{size}", "5");
         if (plural) {
             const k = byPlural.get(plural);
             const rec = created.get(k.name);
@@ -350,7 +350,7 @@ function operations() {
 /* A path of the document with its placeholders filled with records that exist. */
 function concrete(template) {
     const plural = /^\/api\/v1\/([^/]+)\/\{id\}/.exec(template)?.[1];
-    let url = template.replace("{seq}", "1");
+    let url = template.replace("{seq}", "1").replace("{size}", "5");
     if (plural) {
         const k = kinds.find((x) => x.plural === plural);
         const rec = created.get(k.name);
