@@ -261,6 +261,9 @@ test("a record created through the API matches its schema, for every kind", asyn
         const createSchema = doc.components.schemas[`${K}Create`];
         const body = {};
         for (const name of createSchema.required) body[name] = sample(createSchema.properties[name], name);
+        // A method is a JSON document with rules of its own: take the preset the server offers.
+        if (k.name === "risk-method")
+            body.definition = JSON.stringify((await api("GET", "/api/v1/risk-method/presets/5")).json.definition);
         let res;
         // Rules across fields (a reason for an exclusion, ...) name the fields they need.
         for (let attempt = 0; attempt < 4; attempt++) {
