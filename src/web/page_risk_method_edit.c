@@ -41,10 +41,20 @@ static const isms_field_error *error_at(const isms_status *err, const char *name
     return NULL;
 }
 
+/* The id of a control: "f-" and its name with brackets and dots as dashes (valid ids). */
+static void id_of(char *out, size_t size, const char *name)
+{
+    size_t n = (size_t)snprintf(out, size, "f-");
+    for (const char *p = name; *p && n + 1 < size; p++)
+        if (*p != ']')
+            out[n++] = *p == '[' || *p == '.' ? '-' : *p;
+    out[n] = '\0';
+}
+
 static void id_attr(strbuf *b, const char *name)
 {
     char id[RM_NAME_MAX + 4];
-    snprintf(id, sizeof(id), "f-%s", name);
+    id_of(id, sizeof(id), name);
     html_attr(b, "id", id);
 }
 
@@ -289,7 +299,7 @@ static void criteria_section(web_page *pg, const rm_form *f, const isms_status *
                                         "A new requirement", "Another event"};
     for (unsigned k = 0; k < RISK_TRIGGER_COUNT; k++) {
         unsigned bit = 1u << k;
-        html_lit(b, "<label class=\"choice\"><input type=\"checkbox\" name=\"triggers\"");
+        html_lit(b, "<label class=\"choice\"><input type=\"checkbox\" name=\"triggers[]\"");
         html_attr(b, "value", risk_trigger_name(bit));
         if (f->triggers & bit)
             html_lit(b, " checked");
@@ -386,8 +396,8 @@ static void error_summary(web_page *pg, const isms_status *err)
     html_lit(b, "<ul>\n");
     for (size_t k = 0; k < err->nfields; k++) {
         const char *name = control_of(err->fields[k].field);
-        char href[RM_NAME_MAX + 4];
-        snprintf(href, sizeof(href), "#f-%s", name);
+        char href[RM_NAME_MAX + 8] = "#";
+        id_of(href + 1, sizeof(href) - 1, name);
         html_lit(b, "<li><a");
         html_url_attr(b, "href", href);
         html_lit(b, ">");

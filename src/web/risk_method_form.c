@@ -163,7 +163,7 @@ void rm_form_read(rm_form *f, const form_data *fd, const risk_method *prev, aren
     f->interval = get(fd, "interval_months", st);
     for (size_t p = 0; p < fd->n; p++) {
         unsigned bit;
-        if (strcmp(fd->keys[p], "triggers") != 0)
+        if (strcmp(fd->keys[p], "triggers[]") != 0) /* one pair per checked box */
             continue;
         if (risk_trigger_from_name(fd->values[p], &bit))
             f->triggers |= bit;

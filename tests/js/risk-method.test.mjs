@@ -7,6 +7,9 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 
+import { HtmlValidate } from "html-validate";
+
+import htmlValidateConfig from "./.htmlvalidate.mjs";
 import { launchBrowser, screenshot } from "./support/browser.mjs";
 import { signIn, startServer } from "./support/server.mjs";
 
@@ -83,3 +86,20 @@ test("a refused grid comes back with the error at the cell, input kept", async (
     assert.equal(now.json.id, "RM-2");
     assert.deepEqual(cspViolations, []);
 });
+
+test("the pages are valid HTML", async () => {
+    const validator = new HtmlValidate(htmlValidateConfig);
+    const problems = [];
+    for (const url of ["/risk-method", "/risk-method/edit", "/risk-method/edit?preset=3",
+        "/risk-method/edit?likelihood=1"]) {
+        const res = await page.request.get(`${server.base}${url}`);
+        const html = await res.text();
+        const report = await validator.validateString(html, "page.html");
+        const lines = html.split("\n");
+        for (const result of report.results)
+            for (const m of result.messages)
+                problems.push(`${url} ${m.line}:${m.column} ${m.ruleId}: ${m.message}\n    ${(lines[m.line - 1] ?? "").trim().slice(0, 160)}`);
+    }
+    assert.deepEqual(problems, [], `HTML problems:\n${problems.join("\n")}`);
+});
+

@@ -138,7 +138,7 @@ static void form_of(buf *b, json_t *d, const char *title)
     addf(b, "interval_months", "%lld",
          (long long)json_integer_value(json_object_get(d, "interval_months")));
     json_array_foreach(json_object_get(d, "triggers"), k, e)
-        add(b, "triggers", json_string_value(e));
+        add(b, "triggers[]", json_string_value(e));
     add(b, "title", title);
     add(b, "note", "changed by the test");
 }
@@ -254,7 +254,7 @@ static void test_editor(void **state)
     BODY_HAS(&r, "type=\"color\" name=\"levels[3].colour\"");
     BODY_HAS(&r, "value=\"#C62828\"");
     BODY_HAS(&r, "name=\"levels[3].management_signs\"");
-    BODY_HAS(&r, "name=\"triggers\" value=\"incident\" checked");
+    BODY_HAS(&r, "name=\"triggers[]\" value=\"incident\" checked");
     BODY_HAS(&r, "Save as new version");
     BODY_LACKS(&r, "rm-map"); /* same sizes as the version in force: no mapping asked */
     resp_free(&r);
@@ -297,8 +297,8 @@ static void test_unordered_cell(void **state)
     /* Likelihood 5, impact 5 at Low: below both neighbours. */
     json_array_set_new(json_array_get(json_object_get(d, "matrix"), 4), 4, json_integer(1));
     static const char *const needles[] = {
-        "<td class=\"has-error\"><select name=\"matrix[4][4]\" id=\"f-matrix[4][4]\"",
-        "is level 1, lower than level", "href=\"#f-matrix[4][4]\"", NULL};
+        "<td class=\"has-error\"><select name=\"matrix[4][4]\" id=\"f-matrix-4-4\"",
+        "is level 1, lower than level", "href=\"#f-matrix-4-4\"", NULL};
     refused(d, NULL, NULL, needles);
     json_decref(d);
 }
@@ -309,13 +309,13 @@ static void test_bad_values(void **state)
     json_t *d = preset(5);
     json_t *lv0 = json_array_get(json_object_get(d, "levels"), 0);
     json_object_set_new(lv0, "colour", json_string("red"));
-    static const char *const colour[] = {"href=\"#f-levels[0].colour\"", "#RRGGBB", NULL};
+    static const char *const colour[] = {"href=\"#f-levels-0-colour\"", "#RRGGBB", NULL};
     refused(d, NULL, NULL, colour);
     json_object_set_new(lv0, "colour", json_string("#2E7D32"));
 
     json_t *l0 = json_array_get(json_object_get(d, "likelihood"), 0);
     json_object_set_new(l0, "label", json_string(""));
-    static const char *const blank[] = {"href=\"#f-likelihood[0].label\"", NULL};
+    static const char *const blank[] = {"href=\"#f-likelihood-0-label\"", NULL};
     refused(d, NULL, NULL, blank);
     char long_label[80];
     memset(long_label, 'x', 61);
