@@ -149,6 +149,88 @@ if [ ! -f "$DB" ]; then
     i process add --title "Internal audit" --owner "$CFO" --status planned \
         --externally-provided true --provider "Audit partner Nord GmbH"
     i process add --title "Awareness and training" --owner "$HR" --status operating
+    # 6.1.2 Assets, scored on the impact scale of the risk method `isms init` wrote (RM-1, 5 x 5).
+    i asset add --title "Transport management system (TMS)" --type software --owner "$IT" \
+        --location "Hamburg data room" --confidentiality 4 --integrity 4 --availability 5 \
+        --processes PRC-2
+    i asset add --title "Consignee address data" --type information --owner "$DPO" \
+        --confidentiality 4 --integrity 3 --availability 3
+    i asset add --title "Hamburg data room" --type site --owner "$HUB" \
+        --location "Hamburg hub, ground floor" --confidentiality 3 --integrity 3 --availability 5
+    i asset add --title "Office 365 tenant" --type service --owner "$ITOPS" \
+        --confidentiality 4 --integrity 3 --availability 4
+    i asset add --title "Warehouse handheld scanners" --type hardware --owner "$HUB" \
+        --confidentiality 2 --integrity 3 --availability 4
+    i asset add --title "Dispatch team" --type people --owner "$COO" \
+        --confidentiality 3 --integrity 3 --availability 4
+
+    # 6.1.2 / 8.2 Risks: likelihood and impact now, and after the planned treatment.
+    i risk add --title "Ransomware encrypts the TMS" --owner "$IT" --assets AST-1 \
+        --threat "Ransomware gang" --vulnerability "Slow patching of the legacy TMS" \
+        --integrity true --availability true --likelihood 4 --impact 5 \
+        --treatment modify --controls "8.7, 8.8, 8.13" --residual-likelihood 2 \
+        --residual-impact 4 --status treating
+    i risk add --title "Consignee data leaked through a compromised mailbox" --owner "$DPO" \
+        --assets AST-2,AST-4 --threat "Phishing" --vulnerability "MFA not enforced everywhere" \
+        --confidentiality true --likelihood 3 --impact 4 --treatment modify \
+        --controls "5.17, 8.5" --residual-likelihood 2 --residual-impact 3 --status treating
+    i risk add --title "Flood takes the Hamburg data room offline" --owner "$HUB" \
+        --assets AST-3,AST-1 --threat "Heavy rain" --vulnerability "Data room on the ground floor" \
+        --availability true --likelihood 2 --impact 5 --treatment "modify, share" \
+        --controls "7.5, 8.14" --residual-likelihood 1 --residual-impact 4 --status treating
+    i risk add --title "Lost handheld scanner exposes shipment data" --owner "$HUB" \
+        --assets AST-5 --threat "Loss or theft" --vulnerability "No device encryption" \
+        --confidentiality true --likelihood 3 --impact 2 --treatment retain --status assessed
+    i risk add --title "Cloud tenant misconfiguration exposes documents" --owner "$ITOPS" \
+        --assets AST-4 --confidentiality true --likelihood 3 --impact 3 --treatment modify \
+        --controls "5.23, 8.9" --residual-likelihood 2 --residual-impact 2 --status treating
+    i risk add --title "Fraudulent change of a carrier's bank details" --owner "$BUY" \
+        --assets AST-6 --threat "Business email compromise" --integrity true --likelihood 3 \
+        --impact 4 --treatment modify --controls "5.14, 6.3" --residual-likelihood 2 \
+        --residual-impact 3 --status treating
+    i risk add --title "Departing dispatcher keeps access to the TMS" --owner "$HR" \
+        --assets AST-1,AST-6 --confidentiality true --integrity true --likelihood 3 --impact 3 \
+        --treatment modify --controls "5.18, 6.5" --residual-likelihood 1 --residual-impact 3 \
+        --status treating
+    i risk add --title "EDI partner outage stops customs declarations" --owner "$COO" \
+        --availability true --scenario "A carrier's EDI platform fails for two days." \
+        --likelihood 2 --impact 3 --treatment share --controls "5.19, 5.21" --status assessed
+    i risk add --title "Unpatched warehouse Wi-Fi access points" --owner "$ITOPS" \
+        --assets AST-5 --vulnerability "Firmware three years old" --confidentiality true \
+        --integrity true --likelihood 2 --impact 2 --treatment modify --controls "8.8, 8.20" \
+        --residual-likelihood 1 --residual-impact 2 --status treating
+    i risk add --title "Backups of the TMS never restored in a test" --owner "$IT" \
+        --assets AST-1 --availability true --likelihood 3 --impact 5 --treatment modify \
+        --controls "8.13" --residual-likelihood 1 --residual-impact 5 --status treating
+
+    # 6.1.3 / 8.3 Treatment actions with due dates; the first one is overdue.
+    i risk-action add --title "Patch the TMS application servers monthly" --owner "$ITOPS" \
+        --due-date "$(date -u -d '-20 days' +%Y-%m-%d)" --status in-progress --progress 40 \
+        --risks RSK-1 --controls "8.8"
+    i risk-action add --title "Enforce MFA on every mailbox" --owner "$ITOPS" \
+        --due-date "$(date -u -d '+30 days' +%Y-%m-%d)" --status in-progress --progress 70 \
+        --risks RSK-2 --controls "8.5"
+    i risk-action add --title "Move the servers to the first floor" --owner "$HUB" \
+        --due-date "$(date -u -d '+120 days' +%Y-%m-%d)" --status planned --risks RSK-3 \
+        --controls "7.5"
+    i risk-action add --title "Call-back check for bank detail changes" --owner "$BUY" \
+        --due-date "$(date -u -d '+14 days' +%Y-%m-%d)" --status planned --risks RSK-6 \
+        --controls "5.14"
+    i risk-action add --title "Quarterly restore test of the TMS backup" --owner "$IT" \
+        --due-date "$(date -u -d '+45 days' +%Y-%m-%d)" --status planned --risks RSK-10,RSK-1 \
+        --controls "8.13"
+    i risk-action add --title "Leaver checklist removes TMS access on the last day" \
+        --owner "$HR" --due-date "$(date -u -d '-60 days' +%Y-%m-%d)" --status done \
+        --progress 100 --risks RSK-7 --controls "5.18"
+
+    # 6.1.1 Risks and opportunities of the ISMS itself.
+    i isms-risk add --title "Staff turnover undermines awareness" --type risk --owner "$HR" \
+        --issues ISS-5 --actions "Security induction in the first week for every new hire." \
+        --processes PRC-5 --evaluation "Phishing simulation results each quarter." \
+        --status acting
+    i isms-risk add --title "Certification opens retail tenders" --type opportunity \
+        --owner "$SALES" --issues ISS-2,ISS-1 --requirements REQ-3 \
+        --actions "Use the ISMS evidence in tender answers." --status open
     echo "Created the demo ISMS in $DB."
 else
     echo "Using the demo ISMS in $DB."
@@ -160,6 +242,8 @@ say person list --top-management true
 say context-issue list
 say requirement list --addressed partly
 say process show PRC-1
+say risk-method matrix
+say risk list --sort -level
 say person show PER-4
 say user list
 say log verify
@@ -172,6 +256,7 @@ That was the command line. Try, for example:
   $ISMS interested-party retire IP-6 --reason "test"     (refused: requirements refer to it)
   $ISMS person retire PER-4 --reason "Left the company"  (refused: she owns records in force)
   $ISMS context-issue list --owner PER-4
+  $ISMS risk-method preset 4 > m.json    (then: risk-method add --title T --definition-file m.json)
   $ISMS context-issue history ISS-1                 (its versions, from the change log)
   $ISMS log list --limit 5
   $ISMS --help

@@ -36,6 +36,8 @@ void help_main(cli_ctx *c)
           "  delete ID [--if-version N] (only kinds that allow it)\n"
           "  history ID [--from V --to V]  the record's versions from the change log;\n"
           "            with --from and --to, what changed between two of them\n\n"
+          "The risk method also has: preset 3|4|5, matrix [RM-n], and\n"
+          "  add --definition-file FILE (isms risk-method --help)\n\n"
           "Kinds:\n",
           o);
     for (size_t i = 0; i < c->reg->nkinds; i++) {

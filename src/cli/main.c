@@ -9,6 +9,8 @@
 
 #include "cli/cli.h"
 #include "cli/output.h"
+#include "cli/risk_method_cli.h"
+#include "core/kinds/kinds.h"
 #include "core/value.h"
 
 #ifndef ISMS_VERSION
@@ -102,11 +104,20 @@ static int run_command(cli_ctx *c, const char *cmd)
     }
     if (!k)
         return cli_usage(c, "unknown command '%s'", cmd);
+    bool method = k == &kind_risk_method;
     if (help || !verb) {
-        if (!verb || !help_verb(c, k, verb))
+        if (method && verb && help_risk_method_verb(c, verb))
+            return help ? EXIT_OK : EXIT_USAGE;
+        if (!verb || !help_verb(c, k, verb)) {
             help_kind(c, k);
+            if (method)
+                help_risk_method(c);
+        }
         return help ? EXIT_OK : EXIT_USAGE;
     }
+    int rc;
+    if (method && cmd_risk_method(c, verb, &rc))
+        return rc;
     return cmd_record(c, k, verb);
 }
 

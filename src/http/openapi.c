@@ -1177,6 +1177,62 @@ static void log_paths(json_t *paths)
     put(paths, "/api/v1/log/{seq}/redact", json_pack("{s:o}", "post", op));
 }
 
+/* --- the risk method (http/api_risk_method.c) ---------------------------------- */
+
+static void risk_method_schemas(json_t *schemas)
+{
+    json_t *def = json_pack("{s:s,s:s}", "type", "object", "description",
+                            "The method document in canonical form (docs/RISK.md)");
+    json_t *version = json_pack(
+        "{s:s,s:[s,s,s,s,s],s:b,s:{s:{s:s},s:{s:s},s:{s:s,s:s},s:{s:s},s:{s:s,s:i}}}", "type",
+        "object", "required", "id", "title", "created_at", "in_force", "risks",
+        "additionalProperties", 0, "properties", "id", "type", "string", "title", "type",
+        "string", "created_at", "type", "string", "format", "date-time", "in_force", "type",
+        "boolean", "risks", "type", "integer", "minimum", 0);
+    put(schemas, "RiskMethodVersionCount", version);
+    put(schemas, "RiskMethodInForce",
+        json_pack("{s:s,s:[s,s,s],s:b,s:{s:{s:s},s:O,s:{s:s,s:[s,s,s],s:{s:{s:s,s:i},"
+                  "s:{s:s,s:i},s:{s:s,s:o}}}}}",
+                  "type", "object", "required", "id", "definition", "census",
+                  "additionalProperties", 0, "properties", "id", "type", "string", "definition",
+                  def, "census", "type", "object", "required", "risks", "to_reassess",
+                  "versions", "properties", "risks", "type", "integer", "minimum", 0,
+                  "to_reassess", "type", "integer", "minimum", 0, "versions", "type", "array",
+                  "items", ref("schemas", "RiskMethodVersionCount")));
+    put(schemas, "RiskMethodPreset",
+        json_pack("{s:s,s:[s,s],s:b,s:{s:{s:s,s:i,s:i},s:o}}", "type", "object", "required",
+                  "size", "definition", "additionalProperties", 0, "properties", "size", "type",
+                  "integer", "minimum", 3, "maximum", 5, "definition", def));
+}
+
+static void risk_method_paths(json_t *paths)
+{
+    json_t *op = operation("getRiskMethodInForce", "risk-methods", "The risk method in force",
+                           json_string("The version in force with its definition as an object, "
+                                       "and the risks in force under each version and to "
+                                       "reassess. 404 when no method is recorded. New "
+                                       "versions are created with POST /api/v1/risk-methods."));
+    json_t *rs = new_object();
+    put(rs, "200", response("The method in force", ref("schemas", "RiskMethodInForce"),
+                            headers(NULL)));
+    add_problems(rs, "404 500 503");
+    put(op, "responses", rs);
+    put(paths, "/api/v1/risk-method", json_pack("{s:o}", "get", op));
+
+    op = operation("getRiskMethodPreset", "risk-methods", "A preset risk method",
+                   json_string("The ready method of size 3, 4 or 5 (a 3x3, 4x4 or 5x5 "
+                               "matrix); 404 for any other size."));
+    put(op, "parameters",
+        json_pack("[{s:s,s:s,s:b,s:s,s:{s:s,s:[s,s,s]}}]", "name", "size", "in", "path",
+                  "required", 1, "description", "3, 4 or 5", "schema", "type", "string", "enum",
+                  "3", "4", "5"));
+    rs = new_object();
+    put(rs, "200", response("The preset", ref("schemas", "RiskMethodPreset"), headers(NULL)));
+    add_problems(rs, "404 500");
+    put(op, "responses", rs);
+    put(paths, "/api/v1/risk-method/presets/{size}", json_pack("{s:o}", "get", op));
+}
+
 /* --- security ------------------------------------------------------------------ */
 
 /*
@@ -1291,6 +1347,7 @@ json_t *openapi_document(const isms_registry *reg, const char *version)
     json_t *paths = new_object();
     service_paths(paths);
     log_paths(paths);
+    risk_method_paths(paths);
     for (size_t i = 0; i < reg->nkinds; i++)
         kind_paths(paths, reg, reg->kinds[i]);
     secure_operations(paths, reg);
@@ -1300,6 +1357,7 @@ json_t *openapi_document(const isms_registry *reg, const char *version)
     json_t *schemas = new_object();
     shared_schemas(schemas);
     log_schemas(schemas);
+    risk_method_schemas(schemas);
     for (size_t i = 0; i < reg->nkinds; i++) {
         const isms_kind *k = reg->kinds[i];
         kind_names n;

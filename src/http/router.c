@@ -4,10 +4,12 @@
 #include <string.h>
 
 #include "http/api.h"
+#include "http/api_risk_method.h"
 #include "http/auth.h"
 #include "http/openapi.h"
 #include "web/html.h"
 #include "web/page.h"
+#include "web/risk_method_pages.h"
 #include "web/totp_pages.h"
 #include "web/web.h"
 
@@ -20,6 +22,9 @@ static const http_route routes[] = {
     {"GET", "/api/v1/log/verify", api_log_verify, PERM_READ},
     /* Irreversible, and about personal data retention: administrators only. */
     {"POST", "/api/v1/log/{seq}/redact", api_log_redact, PERM_ADMIN},
+    /* The risk method in force and its presets (before {kind}). */
+    {"GET", "/api/v1/risk-method", api_risk_method, PERM_READ},
+    {"GET", "/api/v1/risk-method/presets/{size}", api_risk_method_preset, PERM_READ},
     {"GET", "/api/v1/{kind}", api_list, PERM_READ},
     {"POST", "/api/v1/{kind}", api_create, PERM_WRITE},
     {"GET", "/api/v1/{kind}/{id}", api_get, PERM_READ},
@@ -59,6 +64,10 @@ static const http_route routes[] = {
     {"GET", "/log", web_log, PERM_READ}, /* before {kind}, which "log" would match */
     {"GET", "/log/{seq}", web_log_entry, PERM_READ},
     {"POST", "/log/{seq}/redact", web_log_redact, PERM_ADMIN},
+    /* The risk method: the version in force, and the grid that saves a new one. */
+    {"GET", "/risk-method", web_risk_method, PERM_READ},
+    {"GET", "/risk-method/edit", web_risk_method_edit, PERM_WRITE},
+    {"POST", "/risk-method/edit", web_risk_method_save, PERM_WRITE},
     {"GET", "/{kind}", web_list, PERM_READ},
     {"POST", "/{kind}", web_create, PERM_WRITE},
     {"GET", "/{kind}/new", web_new, PERM_WRITE},

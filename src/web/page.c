@@ -175,6 +175,14 @@ static void write_nav(web_page *pg)
                 html_text(b, kd->label_plural);
                 html_lit(b, "</a></li>\n");
             }
+            /* The method in force has a page of its own besides its list of versions. */
+            if (any && strcmp(cl[i].id, "6") == 0) {
+                html_lit(b, "<li><a href=\"/risk-method\"");
+                if (strncmp(pg->req->path, "/risk-method", 12) == 0 &&
+                    pg->req->path[12] != 's')
+                    html_lit(b, " aria-current=\"page\"");
+                html_lit(b, ">Risk method in force</a></li>\n");
+            }
             if (any)
                 html_lit(b, "</ul>");
         }

@@ -706,6 +706,8 @@ static const struct expected_route {
     {"GET", "/api/v1/log", PERM_READ, NULL},
     {"GET", "/api/v1/log/verify", PERM_READ, NULL},
     {"POST", "/api/v1/log/{seq}/redact", PERM_ADMIN, "{}"}, /* 400: no reason */
+    {"GET", "/api/v1/risk-method", PERM_READ, NULL}, /* 404 without a method */
+    {"GET", "/api/v1/risk-method/presets/{size}", PERM_READ, NULL},
     {"GET", "/api/v1/{kind}", PERM_READ, NULL},
     {"POST", "/api/v1/{kind}", PERM_WRITE, "{}"},
     {"GET", "/api/v1/{kind}/{id}", PERM_READ, NULL},
@@ -743,6 +745,9 @@ static const struct expected_route {
     {"GET", "/log", PERM_READ, NULL},
     {"GET", "/log/{seq}", PERM_READ, NULL},
     {"POST", "/log/{seq}/redact", PERM_ADMIN, "reason="}, /* 422: no reason */
+    {"GET", "/risk-method", PERM_READ, NULL},
+    {"GET", "/risk-method/edit", PERM_WRITE, NULL},
+    {"POST", "/risk-method/edit", PERM_WRITE, "title="}, /* 422: no grid sizes */
     {"GET", "/{kind}", PERM_READ, NULL},
     {"POST", "/{kind}", PERM_WRITE, "title="},
     {"GET", "/{kind}/new", PERM_WRITE, NULL},
@@ -794,6 +799,7 @@ static void fill(const char *pattern, size_t kind, char *out, size_t size)
         {"{clause}", "4"},
         {"{file}", "style.css"},
         {"{seq}", "1"},
+        {"{size}", "5"},
     };
     size_t n = 0;
     bool tokens = strstr(pattern, "/tokens/") != NULL;
