@@ -104,6 +104,17 @@ static void check_rules(const isms_record *acc, const isms_record *risk, const r
     const char *role = record_value(acc, "role")->s;
     if (!def)
         return;
+    bool must_treat = def->acceptance == RISK_MUST_TREAT;
+    /* Without an exception a level that must be treated could never become accepted. */
+    if (must_treat && !m->management_exception)
+        status_field(st, "risk", "RSK-%lld's residual level %s must be treated, and the method "
+                     "in force allows no exception", (long long)risk->id, def->label);
+    else if (must_treat && !exception && strcmp(role, "top-management") == 0)
+        status_field(st, "exception", "is needed: the residual level %s must be treated, so top "
+                     "management accepts it only as a time-limited exception", def->label);
+    if (exception && !must_treat)
+        status_field(st, "exception", "is only for a residual level the method says must be "
+                     "treated; %s is not one", def->label);
     if (exception && strcmp(role, "top-management") != 0)
         status_field(st, "exception", "is granted by top management only");
     if (exception && !m->management_exception)
