@@ -41,6 +41,9 @@ static const cli_verb_permission table[] = {
     {"log", "redact", PERM_ADMIN},     /* irreversible; personal data retention */
     {"log", "keygen", PERM_OPEN},      /* writes two key files, touches no database */
     {"log", "checkpoint", PERM_ADMIN}, /* signs with the server's secret key */
+    /* Signed risk acceptance: who may sign is the kind's rule (the risk owner, top management). */
+    {"risk", "accept", PERM_READ},
+    {"risk", "acceptances", PERM_READ},
     /* Every kind of record. */
     {NULL, "list", PERM_READ},
     {NULL, "show", PERM_READ},
@@ -53,6 +56,12 @@ static const cli_verb_permission table[] = {
 
 static isms_permission permission_of(const char *cmd, const char *verb, bool kind)
 {
+    /* A kind's own verbs (risk accept) come before the verbs of every kind. */
+    for (size_t i = 0; kind && i < sizeof(table) / sizeof(table[0]); i++) {
+        const cli_verb_permission *t = &table[i];
+        if (t->cmd && t->verb && verb && strcmp(t->cmd, cmd) == 0 && strcmp(t->verb, verb) == 0)
+            return t->perm;
+    }
     for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
         const cli_verb_permission *t = &table[i];
         bool cmd_ok = kind ? t->cmd == NULL : t->cmd && strcmp(t->cmd, cmd) == 0;

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/risk_accept.h"
 #include "cli/output.h"
 #include "core/value.h"
 
@@ -18,7 +19,7 @@
 /* Options that never take a value, in every command. */
 static const char *const flag_options[] = {
     "json", "help",           "all",        "retired", "version",
-    "sql",  "password_stdin", "behind_tls", "enable",  "chain_only", NULL};
+    "sql",  "password_stdin", "behind_tls", "enable",  "chain_only", "exception", NULL};
 
 int cli_usage(cli_ctx *c, const char *fmt, ...)
 {
@@ -102,6 +103,10 @@ static int run_command(cli_ctx *c, const char *cmd)
     }
     if (!k)
         return cli_usage(c, "unknown command '%s'", cmd);
+    if (help && help_risk_accept(c, k, verb))
+        return EXIT_OK;
+    if (!help && cmd_risk_accept_has(k, verb))
+        return cmd_risk_accept(c, verb);
     if (help || !verb) {
         if (!verb || !help_verb(c, k, verb))
             help_kind(c, k);

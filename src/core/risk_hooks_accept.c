@@ -42,11 +42,23 @@ static bool same_controls(const isms_record *a, const isms_record *b)
 }
 
 /* a and b may be two risks, or an acceptance and a risk: the fields share their names. */
+unsigned risk_accepted_terms_changed(const isms_record *a, const isms_record *b)
+{
+    unsigned changed = 0;
+    if (!same_int(a, b, "residual_likelihood", "residual_likelihood"))
+        changed |= ACCEPTED_RESIDUAL_LIKELIHOOD;
+    if (!same_int(a, b, "residual_impact", "residual_impact"))
+        changed |= ACCEPTED_RESIDUAL_IMPACT;
+    if (!same_treatment(a, b))
+        changed |= ACCEPTED_TREATMENT;
+    if (!same_controls(a, b))
+        changed |= ACCEPTED_CONTROLS;
+    return changed;
+}
+
 static bool terms_equal(const isms_record *a, const isms_record *b)
 {
-    return same_int(a, b, "residual_likelihood", "residual_likelihood") &&
-           same_int(a, b, "residual_impact", "residual_impact") && same_treatment(a, b) &&
-           same_controls(a, b);
+    return risk_accepted_terms_changed(a, b) == 0;
 }
 
 bool risk_accepted_terms_differ(const isms_record *a, const isms_record *b)

@@ -8,6 +8,7 @@
 #include "http/openapi.h"
 #include "web/html.h"
 #include "web/page.h"
+#include "web/risk_pages.h"
 #include "web/totp_pages.h"
 #include "web/web.h"
 
@@ -20,6 +21,9 @@ static const http_route routes[] = {
     {"GET", "/api/v1/log/verify", api_log_verify, PERM_READ},
     /* Irreversible, and about personal data retention: administrators only. */
     {"POST", "/api/v1/log/{seq}/redact", api_log_redact, PERM_ADMIN},
+    /* Signed risk acceptance: who may sign is the kind's rule (the risk owner, top management). */
+    {"POST", "/api/v1/risks/{id}/accept", api_risk_accept, PERM_READ},
+    {"GET", "/api/v1/risks/{id}/acceptances", api_risk_acceptances, PERM_READ},
     {"GET", "/api/v1/{kind}", api_list, PERM_READ},
     {"POST", "/api/v1/{kind}", api_create, PERM_WRITE},
     {"GET", "/api/v1/{kind}/{id}", api_get, PERM_READ},
@@ -59,6 +63,7 @@ static const http_route routes[] = {
     {"GET", "/log", web_log, PERM_READ}, /* before {kind}, which "log" would match */
     {"GET", "/log/{seq}", web_log_entry, PERM_READ},
     {"POST", "/log/{seq}/redact", web_log_redact, PERM_ADMIN},
+    {"POST", "/risks/{id}/accept", web_risk_accept, PERM_READ}, /* a signing act */
     {"GET", "/{kind}", web_list, PERM_READ},
     {"POST", "/{kind}", web_create, PERM_WRITE},
     {"GET", "/{kind}/new", web_new, PERM_WRITE},
