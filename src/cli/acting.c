@@ -44,6 +44,9 @@ static const cli_verb_permission table[] = {
     /* The risk method's own verbs (cmd_risk_method.c); its add is the generic one. */
     {"risk-method", "preset", PERM_OPEN}, /* static text, no database */
     {"risk-method", "matrix", PERM_READ},
+    /* Signed risk acceptance: who may sign is the kind's rule (the risk owner, top management). */
+    {"risk", "accept", PERM_READ},
+    {"risk", "acceptances", PERM_READ},
     /* Every kind of record. */
     {NULL, "list", PERM_READ},
     {NULL, "show", PERM_READ},
@@ -56,6 +59,12 @@ static const cli_verb_permission table[] = {
 
 static isms_permission permission_of(const char *cmd, const char *verb, bool kind)
 {
+    /* A kind's own verbs (risk accept) come before the verbs of every kind. */
+    for (size_t i = 0; kind && i < sizeof(table) / sizeof(table[0]); i++) {
+        const cli_verb_permission *t = &table[i];
+        if (t->cmd && t->verb && verb && strcmp(t->cmd, cmd) == 0 && strcmp(t->verb, verb) == 0)
+            return t->perm;
+    }
     for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
         const cli_verb_permission *t = &table[i];
         /* A row naming the command wins over the rows of every kind (which come last). */

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/kinds/kinds.h"
 #include "cli/signing.h"
 #include "core/clauses.h"
 #include "http/server.h"
@@ -241,6 +242,12 @@ void help_kind(cli_ctx *c, const isms_kind *k)
     if (k->flags & KF_DELETABLE)
         fprintf(c->out, "  isms %s delete ID [--if-version N]\n", k->name);
     fprintf(c->out, "  isms %s history ID [--from V --to V] [--json]\n", k->name);
+    if (k == &kind_risk)
+        fputs("  isms risk accept ID --role owner|top-management --rationale TEXT\n"
+              "                     [--exception --until YYYY-MM-DD] [--password-stdin]\n"
+              "  isms risk acceptances ID [--json]\n", c->out);
+    if (k->flags & KF_SIGNED)
+        fprintf(c->out, "\n%s records are signed, not added: isms risk accept.\n", k->label);
     if (k->flags & KF_IMMUTABLE)
         fprintf(c->out, "\n%s records cannot be changed once recorded.\n", k->label);
     if (k->flags & KF_SINGLETON)

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/risk_accept.h"
 #include "cli/output.h"
 #include "cli/risk_method_cli.h"
 #include "core/kinds/kinds.h"
@@ -20,7 +21,7 @@
 /* Options that never take a value, in every command. */
 static const char *const flag_options[] = {
     "json", "help",           "all",        "retired", "version",
-    "sql",  "password_stdin", "behind_tls", "enable",  "chain_only", NULL};
+    "sql",  "password_stdin", "behind_tls", "enable",  "chain_only", "exception", NULL};
 
 int cli_usage(cli_ctx *c, const char *fmt, ...)
 {
@@ -105,6 +106,10 @@ static int run_command(cli_ctx *c, const char *cmd)
     if (!k)
         return cli_usage(c, "unknown command '%s'", cmd);
     bool method = k == &kind_risk_method;
+    if (help && help_risk_accept(c, k, verb))
+        return EXIT_OK;
+    if (!help && cmd_risk_accept_has(k, verb))
+        return cmd_risk_accept(c, verb);
     if (help || !verb) {
         if (method && verb && help_risk_method_verb(c, verb))
             return help ? EXIT_OK : EXIT_USAGE;

@@ -57,4 +57,13 @@ acceptance_validity risk_acceptance_validity(const isms_record *acc, const isms_
 /* Whether what an acceptance covers differs between two versions of a risk. */
 bool risk_accepted_terms_differ(const isms_record *a, const isms_record *b);
 
+/* Which of the accepted terms differ between a and b (an acceptance or a risk each). */
+enum {
+    ACCEPTED_RESIDUAL_LIKELIHOOD = 1u << 0,
+    ACCEPTED_RESIDUAL_IMPACT = 1u << 1,
+    ACCEPTED_TREATMENT = 1u << 2,
+    ACCEPTED_CONTROLS = 1u << 3,
+};
+unsigned risk_accepted_terms_changed(const isms_record *a, const isms_record *b);
+
 #endif

@@ -42,11 +42,23 @@ static bool same_controls(const isms_record *a, const isms_record *b)
 }
 
 /* a and b may be two risks, or an acceptance and a risk: the fields share their names. */
+unsigned risk_accepted_terms_changed(const isms_record *a, const isms_record *b)
+{
+    unsigned changed = 0;
+    if (!same_int(a, b, "residual_likelihood", "residual_likelihood"))
+        changed |= ACCEPTED_RESIDUAL_LIKELIHOOD;
+    if (!same_int(a, b, "residual_impact", "residual_impact"))
+        changed |= ACCEPTED_RESIDUAL_IMPACT;
+    if (!same_treatment(a, b))
+        changed |= ACCEPTED_TREATMENT;
+    if (!same_controls(a, b))
+        changed |= ACCEPTED_CONTROLS;
+    return changed;
+}
+
 static bool terms_equal(const isms_record *a, const isms_record *b)
 {
-    return same_int(a, b, "residual_likelihood", "residual_likelihood") &&
-           same_int(a, b, "residual_impact", "residual_impact") && same_treatment(a, b) &&
-           same_controls(a, b);
+    return risk_accepted_terms_changed(a, b) == 0;
 }
 
 bool risk_accepted_terms_differ(const isms_record *a, const isms_record *b)
@@ -104,6 +116,17 @@ static void check_rules(const isms_record *acc, const isms_record *risk, const r
     const char *role = record_value(acc, "role")->s;
     if (!def)
         return;
+    bool must_treat = def->acceptance == RISK_MUST_TREAT;
+    /* Without an exception a level that must be treated could never become accepted. */
+    if (must_treat && !m->management_exception)
+        status_field(st, "risk", "RSK-%lld's residual level %s must be treated, and the method "
+                     "in force allows no exception", (long long)risk->id, def->label);
+    else if (must_treat && !exception && strcmp(role, "top-management") == 0)
+        status_field(st, "exception", "is needed: the residual level %s must be treated, so top "
+                     "management accepts it only as a time-limited exception", def->label);
+    if (exception && !must_treat)
+        status_field(st, "exception", "is only for a residual level the method says must be "
+                     "treated; %s is not one", def->label);
     if (exception && strcmp(role, "top-management") != 0)
         status_field(st, "exception", "is granted by top management only");
     if (exception && !m->management_exception)

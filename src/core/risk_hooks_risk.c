@@ -110,8 +110,12 @@ static void invalidate_acceptance(const isms_record *old, isms_record *rec, aren
     if (!risk_accepted_terms_differ(old, rec))
         return;
     isms_value *state = record_value(rec, "acceptance");
-    if (strcmp(state->s ? state->s : "", was) == 0) /* not set by the acceptance itself */
-        state->s = arena_strdup(a, "invalidated");
+    if (strcmp(state->s ? state->s : "", was) != 0) /* set by the acceptance itself */
+        return;
+    state->s = arena_strdup(a, "invalidated");
+    isms_value *until = record_value(rec, "accepted_until");
+    until->set = false;
+    until->s = NULL;
 }
 
 isms_err risk_prepare(store_txn *t, const isms_record *old, isms_record *rec, arena *a,

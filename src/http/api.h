@@ -13,6 +13,10 @@ void api_retire(http_request *req, http_reply *rep);
 void api_delete(http_request *req, http_reply *rep);
 void api_history(http_request *req, http_reply *rep);
 
+/* Signed risk acceptance (api_risk_accept.c). */
+void api_risk_accept(http_request *req, http_reply *rep);
+void api_risk_acceptances(http_request *req, http_reply *rep);
+
 void api_log_list(http_request *req, http_reply *rep);
 void api_log_verify(http_request *req, http_reply *rep);
 void api_log_redact(http_request *req, http_reply *rep);

@@ -1009,6 +1009,82 @@ static void kind_paths(json_t *paths, const isms_registry *reg, const isms_kind 
     put(paths, path, hist);
 }
 
+/* --- signed risk acceptance (api_risk_accept.c, docs/RISK.md "Acceptance") --- */
+
+static json_t *risk_signing_schema(void)
+{
+    json_t *text = json_pack("{s:s}", "type", "string");
+    return json_pack(
+        "{s:s,s:b,s:[s,s],s:{s:{s:s,s:[s,s]},s:{s:s,s:i},s:{s:s},s:{s:s,s:s},s:o,s:o}}",
+        "type", "object", "additionalProperties", 0, "required", "role", "rationale",
+        "properties", "role", "type", "string", "enum", "owner", "top-management",
+        "rationale", "type", "string", "maxLength", 4000, "exception", "type", "boolean",
+        "exception_until", "type", "string", "format", "date", "sign_password",
+        json_deep_copy(text), "sign_code", text);
+}
+
+static json_t *risk_acceptances_schema(void)
+{
+    json_t *item = json_pack("{s:[o,{s:s,s:{s:{s:s,s:[s,s,s,s]}}}]}", "allOf",
+                             ref("schemas", "RiskAcceptance"), "type", "object", "properties",
+                             "validity", "type",
+                             "string", "enum", "valid", "changed", "expired", "retired");
+    return json_pack("{s:s,s:[s,s,s,s,s],s:{s:{s:s,s:[s,s,s,s,s]},s:{s:[s,s]},s:{s:s,s:o},"
+                     "s:{s:s,s:{s:s}},s:{s:s}}}",
+                     "type", "object", "required", "acceptance", "accepted_until", "items",
+                     "overdue_actions", "accepted_with_overdue_actions", "properties",
+                     "acceptance", "type", "string", "enum", "none", "pending", "accepted",
+                     "invalidated", "expired", "accepted_until", "type", "string", "null",
+                     "items", "type", "array", "items", item, "overdue_actions", "type", "array",
+                     "items", "type", "string", "accepted_with_overdue_actions", "type",
+                     "boolean");
+}
+
+static json_t *risk_id_parameter(void)
+{
+    return json_pack("[{s:s,s:s,s:b,s:s,s:{s:s,s:s}}]", "name", "id", "in", "path", "required",
+                     1, "description", "The risk, such as RSK-3", "schema", "type", "string",
+                     "pattern", "^RSK-[1-9][0-9]*$");
+}
+
+static void risk_accept_paths(json_t *paths)
+{
+    json_t *item = new_object(), *op, *rs;
+    put(item, "parameters", risk_id_parameter());
+    op = operation("acceptRisk", "risks", "Sign the acceptance of a risk",
+                   json_string("A signing act: the risk owner (role owner) or a person of top "
+                               "management (role top-management) accepts the risk's treatment "
+                               "plan and residual risk with their own credentials. Only a "
+                               "signed-in session can sign (POST /login, then this request "
+                               "with X-CSRF-Token and sign_password, and sign_code with a "
+                               "second factor); an API token is answered 403. What was signed "
+                               "is copied into the acceptance; it expires on the risk's review "
+                               "date, or an exception's end."));
+    put(op, "requestBody", json_body(ref("schemas", "RiskAcceptanceSigning")));
+    put_b(op, "x-isms-signing-act", true); /* tokens are refused 403 whatever their roles */
+    rs = new_object();
+    put(rs, "201", response("Signed", ref("schemas", "RiskAcceptance"),
+                            headers("Location", "ETag", NULL)));
+    add_problems(rs, "400 404 413 500 503");
+    put(op, "responses", rs);
+    put(item, "post", op);
+    put(paths, "/api/v1/risks/{id}/accept", item);
+
+    item = new_object();
+    put(item, "parameters", risk_id_parameter());
+    op = operation("acceptancesOfRisk", "risks", "A risk's acceptances and their validity",
+                   json_string("The risk's acceptance state now, its acceptances (newest "
+                               "first) each with its validity, and its treatment actions that "
+                               "are overdue."));
+    rs = new_object();
+    put(rs, "200", response("The acceptances", ref("schemas", "RiskAcceptances"),
+                            headers(NULL)));
+    add_problems(rs, "404 500 503");
+    put(op, "responses", rs);
+    put(item, "get", op);
+    put(paths, "/api/v1/risks/{id}/acceptances", item);
+}
+
 static void service_paths(json_t *paths)
 {
     json_t *op = operation("getHealth", "service", "Health",
@@ -1265,6 +1341,10 @@ static isms_permission route_permission(const isms_registry *reg, const char *me
     route_pattern(reg, path, pattern, sizeof(pattern));
     size_t n;
     const http_route *routes = router_routes(&n);
+    /* A route of one kind (/api/v1/risks/{id}/accept) before the routes of every kind. */
+    for (size_t i = 0; i < n; i++)
+        if (strcasecmp(routes[i].method, method) == 0 && strcmp(routes[i].pattern, path) == 0)
+            return routes[i].permission;
     for (size_t i = 0; i < n; i++)
         if (strcasecmp(routes[i].method, method) == 0 && strcmp(routes[i].pattern, pattern) == 0)
             return routes[i].permission;
@@ -1350,6 +1430,7 @@ json_t *openapi_document(const isms_registry *reg, const char *version)
     risk_method_paths(paths);
     for (size_t i = 0; i < reg->nkinds; i++)
         kind_paths(paths, reg, reg->kinds[i]);
+    risk_accept_paths(paths);
     secure_operations(paths, reg);
     put(doc, "paths", paths);
     put(doc, "security", json_pack("[{s:[]}]", "bearer"));
@@ -1358,6 +1439,8 @@ json_t *openapi_document(const isms_registry *reg, const char *version)
     shared_schemas(schemas);
     log_schemas(schemas);
     risk_method_schemas(schemas);
+    put(schemas, "RiskAcceptanceSigning", risk_signing_schema());
+    put(schemas, "RiskAcceptances", risk_acceptances_schema());
     for (size_t i = 0; i < reg->nkinds; i++) {
         const isms_kind *k = reg->kinds[i];
         kind_names n;

@@ -10,6 +10,7 @@
 #include "web/html.h"
 #include "web/page.h"
 #include "web/risk_method_pages.h"
+#include "web/risk_pages.h"
 #include "web/totp_pages.h"
 #include "web/web.h"
 
@@ -25,6 +26,9 @@ static const http_route routes[] = {
     /* The risk method in force and its presets (before {kind}). */
     {"GET", "/api/v1/risk-method", api_risk_method, PERM_READ},
     {"GET", "/api/v1/risk-method/presets/{size}", api_risk_method_preset, PERM_READ},
+    /* Signed risk acceptance: who may sign is the kind's rule (the risk owner, top management). */
+    {"POST", "/api/v1/risks/{id}/accept", api_risk_accept, PERM_READ},
+    {"GET", "/api/v1/risks/{id}/acceptances", api_risk_acceptances, PERM_READ},
     {"GET", "/api/v1/{kind}", api_list, PERM_READ},
     {"POST", "/api/v1/{kind}", api_create, PERM_WRITE},
     {"GET", "/api/v1/{kind}/{id}", api_get, PERM_READ},
@@ -68,6 +72,7 @@ static const http_route routes[] = {
     {"GET", "/risk-method", web_risk_method, PERM_READ},
     {"GET", "/risk-method/edit", web_risk_method_edit, PERM_WRITE},
     {"POST", "/risk-method/edit", web_risk_method_save, PERM_WRITE},
+    {"POST", "/risks/{id}/accept", web_risk_accept, PERM_READ}, /* a signing act */
     {"GET", "/{kind}", web_list, PERM_READ},
     {"POST", "/{kind}", web_create, PERM_WRITE},
     {"GET", "/{kind}/new", web_new, PERM_WRITE},

@@ -237,7 +237,8 @@ void web_list(http_request *req, http_reply *rep)
     snprintf(kicker, sizeof(kicker), "Clause %s", k->clause);
     page_heading(&pg, kicker, k->label_plural, k->help);
     strbuf *b = pg.b;
-    if (page_may_write(&pg)) {
+    /* A signed kind (risk-acceptance) is made by its own signing form, not "New". */
+    if (page_may_write(&pg) && !(k->flags & KF_SIGNED)) {
         html_lit(b, "<div class=\"actions\"><a class=\"button primary\"");
         strbuf url;
         strbuf_init(&url, 128);

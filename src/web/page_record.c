@@ -11,6 +11,7 @@
 #include "web/form.h"
 #include "web/page.h"
 #include "web/record_pages.h"
+#include "web/risk_pages.h"
 #include "web/web.h"
 
 enum { REFERRERS_SHOWN = 100 };
@@ -198,7 +199,8 @@ static void child_actions(web_page *pg, const isms_record *r)
     for (size_t i = 0; i < reg->nkinds; i++) {
         const isms_kind *child = reg->kinds[i];
         const isms_field *pf = child->parent_field ? kind_field(child, child->parent_field) : NULL;
-        if (!pf || pf->target != r->kind)
+        /* A signed kind (risk-acceptance) has its own form: no generic "Add". */
+        if (!pf || pf->target != r->kind || (child->flags & KF_SIGNED))
             continue;
         char hid[ISMS_HUMAN_ID_MAX];
         human_id_format(hid, r->kind, r->id);
@@ -292,6 +294,7 @@ void record_page(http_request *req, http_reply *rep, unsigned status,
         page_notice(&pg, false, retire_err->detail[0] ? retire_err->detail
                                                       : isms_err_title(retire_err->code));
     details_card(&pg, r);
+    record_kind_sections(&pg, r);
     referrers_card(&pg, r);
     record_card(&pg, r);
     if (writer && !r->retired_at)

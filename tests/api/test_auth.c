@@ -708,6 +708,10 @@ static const struct expected_route {
     {"POST", "/api/v1/log/{seq}/redact", PERM_ADMIN, "{}"}, /* 400: no reason */
     {"GET", "/api/v1/risk-method", PERM_READ, NULL}, /* 404 without a method */
     {"GET", "/api/v1/risk-method/presets/{size}", PERM_READ, NULL},
+    /* Signed risk acceptance: the kind's hook decides who signs, so every reader may try. */
+    {"POST", "/api/v1/risks/{id}/accept", PERM_READ, "{}"},
+    {"GET", "/api/v1/risks/{id}/acceptances", PERM_READ, NULL}, /* 404: PRC-1 is no risk */
+    {"POST", "/risks/{id}/accept", PERM_READ, ""},
     {"GET", "/api/v1/{kind}", PERM_READ, NULL},
     {"POST", "/api/v1/{kind}", PERM_WRITE, "{}"},
     {"GET", "/api/v1/{kind}/{id}", PERM_READ, NULL},
@@ -766,7 +770,8 @@ static const struct expected_route {
 static bool signing_route(const char *pattern)
 {
     static const char *const signing[] = {"/account/totp/recovery", "/account/totp/disable",
-                                          "/users/{user}/totp/disable"};
+                                          "/users/{user}/totp/disable",
+                                          "/api/v1/risks/{id}/accept", "/risks/{id}/accept"};
     for (size_t i = 0; i < sizeof(signing) / sizeof(signing[0]); i++)
         if (strcmp(pattern, signing[i]) == 0)
             return true;

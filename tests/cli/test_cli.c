@@ -1234,6 +1234,70 @@ static void test_process_delete(void **state)
 /* People (clause 5.3): owners of records                                      */
 /* ============================================================================ */
 
+/* ============================================================================ */
+/* isms risk accept / acceptances (docs/RISK.md "Acceptance")                   */
+/* ============================================================================ */
+
+#define OLGA_PASSWORD "olga password 1234"
+
+static size_t acceptance_count(fx *f)
+{
+    RUN(f, 0, "risk-acceptance", "list", "--all", "--json");
+    return json_array_size(json_object_get(JSON_OUT(f), "items"));
+}
+
+static void test_risk_accept(void **state)
+{
+    fx *f = *state;
+    RUN(f, 0, "person", "add", "--name", "Olga Owner");
+    RUN_IN(f, OLGA_PASSWORD "\n", NULL, 0, "user", "add", "olga", "--role", "contributor",
+           "--person", "PER-1", "--password-stdin", "--hash-cost", "test");
+    RUN(f, 0, "risk", "add", "--title", "Laptop theft", "--owner", "PER-1", "--likelihood", "4",
+        "--impact", "4", "--residual-likelihood", "2", "--residual-impact", "3", "--treatment",
+        "modify", "--controls", "5.15", "--review-date", "2099-12-31");
+    /* Bad input is refused before the password is asked, and changes nothing. */
+    REFUSED(f, 1, "--role", "--as", "olga", "risk", "accept", "RSK-1", "--role", "boss",
+            "--rationale", "x");
+    REFUSED(f, 1, "--rationale", "--as", "olga", "risk", "accept", "RSK-1", "--role", "owner");
+    REFUSED(f, 1, "--exception-until", "--as", "olga", "risk", "accept", "RSK-1", "--role",
+            "owner", "--rationale", "x", "--exception");
+    REFUSED(f, 2, "RSK-1", "--as", "olga", "risk", "accept", "ISS-1", "--role", "owner",
+            "--rationale", "x");
+    REFUSED(f, 1, "RSK-9", "--as", "olga", "risk", "accept", "RSK-9", "--role", "owner",
+            "--rationale", "x");
+    /* A wrong password, or someone who is no person, signs nothing. */
+    RUN_IN(f, "wrong\n", NULL, 1, "--as", "olga", "risk", "accept", "RSK-1", "--role", "owner",
+           "--rationale", "x", "--password-stdin");
+    ERR_HAS(f, "--password");
+    RUN_IN(f, TESTER_PASSWORD "\n", NULL, 1, "risk", "accept", "RSK-1", "--role", "owner",
+           "--rationale", "x", "--password-stdin");
+    ERR_HAS(f, "not linked to a person");
+    assert_int_equal(acceptance_count(f), 0);
+    /* The generic add of the kind is no way around the signature. */
+    RUN(f, 1, "risk-acceptance", "add", "--risk", "RSK-1", "--role", "owner", "--rationale", "x");
+    ERR_HAS(f, "own credentials");
+
+    RUN_IN(f, OLGA_PASSWORD "\n", NULL, 0, "--as", "olga", "risk", "accept", "RSK-1", "--role",
+           "owner", "--rationale", "Disks are encrypted", "--password-stdin");
+    OUT_HAS(f, "ACC-1");
+    assert_int_equal(acceptance_count(f), 1);
+    RUN(f, 0, "risk", "acceptances", "RSK-1");
+    OUT_HAS(f, "RSK-1 acceptance: accepted");
+    OUT_HAS(f, "olga");
+    OUT_HAS(f, "valid");
+    RUN(f, 0, "risk", "set", "RSK-1", "--treatment", "modify, share");
+    RUN(f, 0, "risk", "acceptances", "RSK-1", "--json");
+    json_t *j = JSON_OUT(f);
+    assert_string_equal(jstr(j, "acceptance"), "invalidated");
+    assert_string_equal(jstr(json_array_get(json_object_get(j, "items"), 0), "validity"),
+                        "changed");
+    RUN(f, 0, "risk", "accept", "--help");
+    OUT_HAS(f, "--password-stdin");
+    OUT_HAS(f, "signing");
+    RUN(f, 0, "risk", "--help");
+    OUT_HAS(f, "isms risk accept ID");
+}
+
 static void test_person(void **state)
 {
     fx *f = *state;
@@ -2355,6 +2419,7 @@ int main(void)
         T_DB(test_climate_decision),
         T_DB(test_process_delete),
         T_DB(test_person),
+        T_DB(test_risk_accept),
         T_DB(test_list_filters_sort_search),
         T_DB(test_list_paging),
         T_DB(test_rule_requirement_addressed),

@@ -384,7 +384,9 @@ test("a bearer token is needed everywhere but the health check and this document
         assert.deepEqual(op.responses["403"], { $ref: "#/components/responses/Forbidden" }, `${what}: 403`);
         // Reading needs any role, changing records the manager or contributor role,
         // redacting the change log the admin role (docs/SECURITY.md).
-        const want = /\/redact$/.test(template) ? "admin" : method === "GET" ? "read" : "write";
+        // A signing act (x-isms-signing-act) is open to every reader: the kind decides who signs.
+        const want = /\/redact$/.test(template) ? "admin"
+            : method === "GET" || op["x-isms-signing-act"] ? "read" : "write";
         assert.equal(op["x-isms-permission"], want, `${what} needs ${want}`);
         assert.match(op.description, new RegExp(`\\(permission ${want}\\)\\.$`), `${what} says who may`);
     }
@@ -430,7 +432,11 @@ test("anonymous callers and roles without the permission get the documented 401 
         }
         const asViewer = await ask(viewer, method, url);
         documented(asViewer, "as a viewer");
-        if (op["x-isms-permission"] === "read" || op.security) {
+        if (op["x-isms-signing-act"]) {
+            // No API token signs, whatever its roles: the refusal says why.
+            assert.equal(asViewer.status, 403, `${what}: a token cannot sign`);
+            assert.match(asViewer.json.detail, /signing act/, `${what}: the refusal says why`);
+        } else if (op["x-isms-permission"] === "read" || op.security) {
             assert.ok(![401, 403].includes(asViewer.status), `${what}: a viewer reads (${asViewer.status})`);
         } else {
             assert.equal(asViewer.status, 403, `${what}: a viewer may not`);
