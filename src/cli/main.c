@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "cli/output.h"
+#include "core/kinds/kinds.h"
 #include "core/value.h"
 
 #ifndef ISMS_VERSION
@@ -102,11 +103,17 @@ static int run_command(cli_ctx *c, const char *cmd)
     }
     if (!k)
         return cli_usage(c, "unknown command '%s'", cmd);
+    if (help && k == &kind_risk_campaign && cmd_risk_campaign_verb(verb)) {
+        help_risk_campaign(c, verb);
+        return EXIT_OK;
+    }
     if (help || !verb) {
         if (!verb || !help_verb(c, k, verb))
             help_kind(c, k);
         return help ? EXIT_OK : EXIT_USAGE;
     }
+    if (k == &kind_risk_campaign && cmd_risk_campaign_verb(verb))
+        return cmd_risk_campaign(c, verb);
     return cmd_record(c, k, verb);
 }
 

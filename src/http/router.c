@@ -4,12 +4,14 @@
 #include <string.h>
 
 #include "http/api.h"
+#include "http/api_risk_campaign.h"
 #include "http/auth.h"
 #include "http/openapi.h"
 #include "web/html.h"
 #include "web/page.h"
 #include "web/totp_pages.h"
 #include "web/web.h"
+#include "web/web_risk_campaign.h"
 
 /* Every route declares its permission (core/roles.h); router_dispatch enforces it. */
 static const http_route routes[] = {
@@ -20,6 +22,11 @@ static const http_route routes[] = {
     {"GET", "/api/v1/log/verify", api_log_verify, PERM_READ},
     /* Irreversible, and about personal data retention: administrators only. */
     {"POST", "/api/v1/log/{seq}/redact", api_log_redact, PERM_ADMIN},
+    /* Assessment campaigns (api_risk_campaign.c), before {kind}/{id}, which would match them. */
+    {"GET", "/api/v1/risk-campaigns/compare", api_risk_campaign_compare, PERM_READ},
+    {"GET", "/api/v1/risk-campaigns/due", api_risk_campaign_due, PERM_READ},
+    {"GET", "/api/v1/risk-campaigns/{id}/coverage", api_risk_campaign_coverage, PERM_READ},
+    {"GET", "/api/v1/risk-campaigns/{id}/snapshot", api_risk_campaign_snapshot, PERM_READ},
     {"GET", "/api/v1/{kind}", api_list, PERM_READ},
     {"POST", "/api/v1/{kind}", api_create, PERM_WRITE},
     {"GET", "/api/v1/{kind}/{id}", api_get, PERM_READ},
@@ -59,6 +66,10 @@ static const http_route routes[] = {
     {"GET", "/log", web_log, PERM_READ}, /* before {kind}, which "log" would match */
     {"GET", "/log/{seq}", web_log_entry, PERM_READ},
     {"POST", "/log/{seq}/redact", web_log_redact, PERM_ADMIN},
+    /* Assessment campaigns (page_risk_campaign.c), before {kind}/{id}: answers need write. */
+    {"GET", "/risk-campaigns/compare", web_risk_campaign_compare, PERM_READ},
+    {"POST", "/risk-campaigns/{id}/confirm", web_risk_campaign_confirm, PERM_WRITE},
+    {"POST", "/risk-campaigns/{id}/close", web_risk_campaign_close, PERM_WRITE},
     {"GET", "/{kind}", web_list, PERM_READ},
     {"POST", "/{kind}", web_create, PERM_WRITE},
     {"GET", "/{kind}/new", web_new, PERM_WRITE},

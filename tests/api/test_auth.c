@@ -706,6 +706,10 @@ static const struct expected_route {
     {"GET", "/api/v1/log", PERM_READ, NULL},
     {"GET", "/api/v1/log/verify", PERM_READ, NULL},
     {"POST", "/api/v1/log/{seq}/redact", PERM_ADMIN, "{}"}, /* 400: no reason */
+    {"GET", "/api/v1/risk-campaigns/compare", PERM_READ, NULL}, /* 400: from, to required */
+    {"GET", "/api/v1/risk-campaigns/due", PERM_READ, NULL},
+    {"GET", "/api/v1/risk-campaigns/{id}/coverage", PERM_READ, NULL},
+    {"GET", "/api/v1/risk-campaigns/{id}/snapshot", PERM_READ, NULL},
     {"GET", "/api/v1/{kind}", PERM_READ, NULL},
     {"POST", "/api/v1/{kind}", PERM_WRITE, "{}"},
     {"GET", "/api/v1/{kind}/{id}", PERM_READ, NULL},
@@ -743,6 +747,9 @@ static const struct expected_route {
     {"GET", "/log", PERM_READ, NULL},
     {"GET", "/log/{seq}", PERM_READ, NULL},
     {"POST", "/log/{seq}/redact", PERM_ADMIN, "reason="}, /* 422: no reason */
+    {"GET", "/risk-campaigns/compare", PERM_READ, NULL},
+    {"POST", "/risk-campaigns/{id}/confirm", PERM_WRITE, "risk="}, /* 404: no such campaign */
+    {"POST", "/risk-campaigns/{id}/close", PERM_WRITE, "version="},
     {"GET", "/{kind}", PERM_READ, NULL},
     {"POST", "/{kind}", PERM_WRITE, "title="},
     {"GET", "/{kind}/new", PERM_WRITE, NULL},
