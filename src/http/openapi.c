@@ -1229,6 +1229,13 @@ static void risk_campaign_schemas(json_t *schemas)
     json_t *counts = json_pack("{s:s,s:[s,s,s,s,s,s,s]}", "type", "object", "required", "new",
                                "closed", "raised", "lowered", "unchanged", "residual_raised",
                                "residual_lowered");
+    json_t *cprops = new_object();
+    static const char *const count_names[] = {"new",       "closed",          "raised",
+                                              "lowered",   "unchanged",       "residual_raised",
+                                              "residual_lowered"};
+    for (size_t i = 0; i < sizeof(count_names) / sizeof(count_names[0]); i++)
+        put(cprops, count_names[i], json_pack("{s:s,s:i}", "type", "integer", "minimum", 0));
+    put(counts, "properties", cprops);
     put(schemas, "RiskComparison",
         json_pack("{s:s,s:s,s:[s,s,s,s,s],s:{s:{s:s},s:{s:s},s:o,s:{s:s,s:o},s:o}}", "type",
                   "object", "description",
@@ -1351,6 +1358,10 @@ static isms_permission route_permission(const isms_registry *reg, const char *me
     route_pattern(reg, path, pattern, sizeof(pattern));
     size_t n;
     const http_route *routes = router_routes(&n);
+    /* A route that names its kind literally (/api/v1/risk-campaigns/due) comes first. */
+    for (size_t i = 0; i < n; i++)
+        if (strcasecmp(routes[i].method, method) == 0 && strcmp(routes[i].pattern, path) == 0)
+            return routes[i].permission;
     for (size_t i = 0; i < n; i++)
         if (strcasecmp(routes[i].method, method) == 0 && strcmp(routes[i].pattern, pattern) == 0)
             return routes[i].permission;
