@@ -47,6 +47,12 @@ static const cli_verb_permission table[] = {
     /* Signed risk acceptance: who may sign is the kind's rule (the risk owner, top management). */
     {"risk", "accept", PERM_READ},
     {"risk", "acceptances", PERM_READ},
+    /* Assessment campaigns (cmd_risk_campaign.c); close changes the record like set. */
+    {"risk-campaign", "coverage", PERM_READ},
+    {"risk-campaign", "snapshot", PERM_READ},
+    {"risk-campaign", "compare", PERM_READ},
+    {"risk-campaign", "due", PERM_READ},
+    {"risk-campaign", "close", PERM_WRITE},
     /* Every kind of record. */
     {NULL, "list", PERM_READ},
     {NULL, "show", PERM_READ},

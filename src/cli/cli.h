@@ -86,6 +86,11 @@ int cmd_token(cli_ctx *c, const char *verb);
 int cmd_log(cli_ctx *c);
 int cmd_copy(cli_ctx *c);
 
+/* Assessment campaigns (cmd_risk_campaign.c): isms risk-campaign coverage|snapshot|compare|close|due. */
+bool cmd_risk_campaign_verb(const char *verb);
+int cmd_risk_campaign(cli_ctx *c, const char *verb);
+void help_risk_campaign(cli_ctx *c, const char *verb);
+
 /* Read a secret key file (`isms log keygen`), refusing one others may read; usage error. */
 int cli_read_secret_key(cli_ctx *c, const char *option, const char *path, changelog_keypair *kp);
 

@@ -5,6 +5,7 @@
 #include "core/kinds/kinds.h"
 #include "cli/signing.h"
 #include "core/clauses.h"
+#include "core/kinds/kinds.h"
 #include "http/server.h"
 
 void help_main(cli_ctx *c)
@@ -248,6 +249,8 @@ void help_kind(cli_ctx *c, const isms_kind *k)
               "  isms risk acceptances ID [--json]\n", c->out);
     if (k->flags & KF_SIGNED)
         fprintf(c->out, "\n%s records are signed, not added: isms risk accept.\n", k->label);
+    if (k == &kind_risk_campaign)
+        help_risk_campaign(c, NULL);
     if (k->flags & KF_IMMUTABLE)
         fprintf(c->out, "\n%s records cannot be changed once recorded.\n", k->label);
     if (k->flags & KF_SINGLETON)
@@ -450,4 +453,40 @@ void help_log(cli_ctx *c, const char *verb)
           "  checkpoint --key FILE                     sign the last entry now\n\n"
           "`isms log VERB --help` tells more. A record's history: isms KIND history ID.\n",
           o);
+}
+
+/* The assessment verbs (cmd_risk_campaign.c); verb NULL: all of them, under the kind's usage. */
+void help_risk_campaign(cli_ctx *c, const char *verb)
+{
+    static const struct {
+        const char *verb, *usage, *text;
+    } verbs[] = {
+        {"coverage", "coverage ID [--json]",
+         "How far the risk owners have answered: risks in scope, risks answered, per cent,\n"
+         "and per owner; owners with unanswered risks after the due date are late."},
+        {"snapshot", "snapshot ID [--json]",
+         "The snapshot a closed campaign took: every risk's levels, owner, treatment,\n"
+         "acceptance and method version, as they were when it closed."},
+        {"compare", "compare FROM TO [--json]",
+         "Compare the snapshots of two closed campaigns: risks new, closed, raised, lowered\n"
+         "(by level), and residual levels raised or lowered."},
+        {"close", "close ID [--json]",
+         "Close the campaign: sets its status to closed, which takes the snapshot of every\n"
+         "risk in force. A closed campaign does not change any more."},
+        {"due", "due [--json]",
+         "Whether an assessment is due, and why: never assessed, or the last campaign closed\n"
+         "more than the method's interval_months ago. Exit 0 either way."},
+    };
+    size_t n = sizeof(verbs) / sizeof(verbs[0]);
+    if (!verb)
+        fputs("\nAssessment (8.2):\n", c->out);
+    for (size_t i = 0; i < n; i++) {
+        if (verb && strcmp(verb, verbs[i].verb) != 0)
+            continue;
+        if (verb)
+            fprintf(c->out, "Usage: isms risk-campaign %s\n\n%s\n", verbs[i].usage,
+                    verbs[i].text);
+        else
+            fprintf(c->out, "  isms risk-campaign %s\n", verbs[i].usage);
+    }
 }

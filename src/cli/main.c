@@ -110,6 +110,10 @@ static int run_command(cli_ctx *c, const char *cmd)
         return EXIT_OK;
     if (!help && cmd_risk_accept_has(k, verb))
         return cmd_risk_accept(c, verb);
+    if (help && k == &kind_risk_campaign && cmd_risk_campaign_verb(verb)) {
+        help_risk_campaign(c, verb);
+        return EXIT_OK;
+    }
     if (help || !verb) {
         if (method && verb && help_risk_method_verb(c, verb))
             return help ? EXIT_OK : EXIT_USAGE;
@@ -123,6 +127,8 @@ static int run_command(cli_ctx *c, const char *cmd)
     int rc;
     if (method && cmd_risk_method(c, verb, &rc))
         return rc;
+    if (k == &kind_risk_campaign && cmd_risk_campaign_verb(verb))
+        return cmd_risk_campaign(c, verb);
     return cmd_record(c, k, verb);
 }
 

@@ -20,6 +20,7 @@
 
 #include "core/record.h"
 #include "core/record_decode.h"
+#include "core/risk_campaign.h"
 #include "core/roles.h"
 #include "core/value.h"
 #include "http/api.h"
@@ -1309,6 +1310,154 @@ static void risk_method_paths(json_t *paths)
     put(paths, "/api/v1/risk-method/presets/{size}", json_pack("{s:o}", "get", op));
 }
 
+/* --- assessment campaigns (api_risk_campaign.c) ------------------------------------ */
+
+static json_t *nullable(const char *type)
+{
+    return json_pack("{s:[s,s]}", "type", type, "null");
+}
+
+/* RiskCoverage, RiskSnapshotPage, RiskComparison, RiskDue. */
+static void risk_campaign_schemas(json_t *schemas)
+{
+    json_t *owner = json_pack(
+        "{s:s,s:[s,s,s,s,s,s],s:{s:o,s:o,s:{s:s},s:{s:s},s:{s:s},s:{s:s}}}", "type", "object",
+        "required", "person", "name", "risks", "answered", "percent", "late", "properties",
+        "person", nullable("string"), "name", nullable("string"), "risks", "type", "integer",
+        "answered", "type", "integer", "percent", "type", "integer", "late", "type", "boolean");
+    put(schemas, "RiskCoverage",
+        json_pack("{s:s,s:s,s:[s,s,s,s,s,s,s,s],s:{s:{s:s},s:{s:s,s:[s,s]},s:{s:s},s:{s:s},"
+                  "s:{s:s},s:{s:s},s:{s:s},s:{s:s,s:o}}}",
+                  "type", "object", "description",
+                  "How far the risk owners have answered: risks in scope (in force while "
+                  "open, the snapshot once closed), risks answered, per owner; late: past the "
+                  "due date with risks unanswered",
+                  "required", "campaign", "status", "due_date", "risks", "answered", "percent",
+                  "late_owners", "owners", "properties", "campaign", "type", "string", "status",
+                  "type", "string", "enum", "open", "closed", "due_date", "type", "string",
+                  "risks", "type", "integer", "answered", "type", "integer", "percent", "type",
+                  "integer", "late_owners", "type", "integer", "owners", "type", "array",
+                  "items", owner));
+    json_t *row = json_pack("{s:s,s:[s,s,s,s],s:{s:{s:s},s:{s:s},s:{s:s},s:o,s:o}}", "type",
+                            "object", "required", "risk", "risk_version", "title", "owner",
+                            "properties", "risk", "type", "string", "risk_version", "type",
+                            "integer", "title", "type", "string", "owner", nullable("string"),
+                            "level", nullable("integer"));
+    put(schemas, "RiskSnapshotPage",
+        json_pack("{s:s,s:s,s:[s,s,s],s:{s:{s:s},s:{s:s,s:o},s:o}}", "type", "object",
+                  "description",
+                  "A page of a closed campaign's snapshot, by risk id: each risk's levels, "
+                  "owner, treatment, acceptance and method version as they were when it closed",
+                  "required", "campaign", "items", "next_cursor", "properties", "campaign",
+                  "type", "string", "items", "type", "array", "items", row, "next_cursor",
+                  nullable("string")));
+    json_t *change = json_pack("{s:s,s:[s,s,s,s,s]}", "type", "string", "enum", "unchanged",
+                               "new", "closed", "raised", "lowered");
+    json_t *crow = json_pack("{s:s,s:[s,s,s],s:{s:{s:s},s:o,s:o,s:o,s:o}}", "type", "object",
+                             "required", "risk", "change", "residual_change", "properties",
+                             "risk", "type", "string", "change", change, "residual_change",
+                             json_deep_copy(change), "level_from", nullable("integer"),
+                             "level_to", nullable("integer"));
+    json_t *counts = json_pack("{s:s,s:[s,s,s,s,s,s,s]}", "type", "object", "required", "new",
+                               "closed", "raised", "lowered", "unchanged", "residual_raised",
+                               "residual_lowered");
+    json_t *cprops = new_object();
+    static const char *const count_names[] = {"new",       "closed",          "raised",
+                                              "lowered",   "unchanged",       "residual_raised",
+                                              "residual_lowered"};
+    for (size_t i = 0; i < sizeof(count_names) / sizeof(count_names[0]); i++)
+        put(cprops, count_names[i], json_pack("{s:s,s:i}", "type", "integer", "minimum", 0));
+    put(counts, "properties", cprops);
+    put(schemas, "RiskComparison",
+        json_pack("{s:s,s:s,s:[s,s,s,s,s],s:{s:{s:s},s:{s:s},s:o,s:{s:s,s:o},s:o}}", "type",
+                  "object", "description",
+                  "Two snapshots compared by risk id: every count, and a page of the risks "
+                  "that changed (new, closed, raised, lowered, or a residual level that moved)",
+                  "required", "from", "to", "counts", "items", "next_cursor", "properties",
+                  "from", "type", "string", "to", "type", "string", "counts", counts, "items",
+                  "type", "array", "items", crow, "next_cursor", nullable("string")));
+    put(schemas, "RiskDue",
+        json_pack("{s:s,s:s,s:[s,s,s,s],s:{s:{s:s},s:{s:s},s:o,s:o,s:o,s:o,s:o}}", "type",
+                  "object", "description",
+                  "Whether an assessment is due: never assessed, or the last closed more than "
+                  "the method's interval_months ago",
+                  "required", "due", "reason", "last_campaign", "next_due", "properties", "due",
+                  "type", "boolean", "reason", "type", "string", "interval_months",
+                  nullable("integer"), "last_campaign", nullable("string"), "last_closed_at",
+                  nullable("string"), "next_due", nullable("string"), "open_campaign",
+                  nullable("string")));
+}
+
+static json_t *campaign_id_param(void)
+{
+    return json_pack("{s:s,s:s,s:b,s:s,s:{s:s,s:s}}", "name", "id", "in", "path", "required", 1,
+                     "description", "The campaign, such as CMP-1", "schema", "type", "string",
+                     "pattern", "^(CMP-)?[1-9][0-9]*$");
+}
+
+static json_t *page_params(const char *cursor_text, int max)
+{
+    return json_pack("[o,o]",
+                     query_param("cursor", json_pack("{s:s}", "type", "string"),
+                                 json_string(cursor_text)),
+                     query_param("limit",
+                                 json_pack("{s:s,s:i,s:i}", "type", "integer", "minimum", 1,
+                                           "maximum", max),
+                                 json_string("How many risks a page holds at most")));
+}
+
+static void risk_campaign_get(json_t *paths, const char *path, const char *id,
+                              const char *summary, const char *text, json_t *params,
+                              const char *schema, const char *problems)
+{
+    json_t *op = operation(id, "risk-campaigns", summary, json_string(text));
+    if (params)
+        put(op, "parameters", params);
+    json_t *rs = new_object();
+    put(rs, "200", response(summary, ref("schemas", schema), headers(NULL)));
+    add_problems(rs, problems);
+    put(op, "responses", rs);
+    put(paths, path, json_pack("{s:o}", "get", op));
+}
+
+static void risk_campaign_paths(json_t *paths)
+{
+    json_t *cov = json_array();
+    push(cov, campaign_id_param());
+    risk_campaign_get(paths, "/api/v1/risk-campaigns/{id}/coverage", "getRiskCampaignCoverage",
+                      "A campaign's coverage",
+                      "Risks in scope and answered, in per cent, and per risk owner with the "
+                      "late ones. 404 for no such campaign.",
+                      cov, "RiskCoverage", "400 404 500 503");
+    json_t *snap = page_params("next_cursor of the previous page (a risk id)",
+                               RISK_SNAPSHOT_PAGE_MAX);
+    json_array_insert_new(snap, 0, campaign_id_param());
+    risk_campaign_get(paths, "/api/v1/risk-campaigns/{id}/snapshot", "getRiskCampaignSnapshot",
+                      "A closed campaign's snapshot",
+                      "The snapshot taken when the campaign closed, a page at a time by risk "
+                      "id. 409 while the campaign is open (no snapshot yet).",
+                      snap, "RiskSnapshotPage", "400 404 409 500 503");
+    json_t *cmp = page_params("next_cursor of the previous page (a risk id)",
+                              RISK_COMPARE_PAGE_MAX);
+    json_array_insert_new(cmp, 0,
+                          query_param("to", json_pack("{s:s}", "type", "string"),
+                                      json_string("The later closed campaign, such as CMP-2")));
+    json_array_insert_new(cmp, 0,
+                          query_param("from", json_pack("{s:s}", "type", "string"),
+                                      json_string("The earlier closed campaign, such as CMP-1")));
+    risk_campaign_get(paths, "/api/v1/risk-campaigns/compare", "compareRiskCampaigns",
+                      "Compare two snapshots",
+                      "Risks new, closed, raised and lowered between the snapshots of two "
+                      "closed campaigns. from and to are required; an unknown or open campaign "
+                      "is 400 naming the parameter.",
+                      cmp, "RiskComparison", "400 500 503");
+    risk_campaign_get(paths, "/api/v1/risk-campaigns/due", "getRiskAssessmentDue",
+                      "Whether an assessment is due",
+                      "Due when none was ever closed, or when the last closed more than the "
+                      "method's interval_months ago.",
+                      NULL, "RiskDue", "400 500 503");
+}
+
 /* --- security ------------------------------------------------------------------ */
 
 /*
@@ -1428,6 +1577,7 @@ json_t *openapi_document(const isms_registry *reg, const char *version)
     service_paths(paths);
     log_paths(paths);
     risk_method_paths(paths);
+    risk_campaign_paths(paths);
     for (size_t i = 0; i < reg->nkinds; i++)
         kind_paths(paths, reg, reg->kinds[i]);
     risk_accept_paths(paths);
@@ -1441,6 +1591,7 @@ json_t *openapi_document(const isms_registry *reg, const char *version)
     risk_method_schemas(schemas);
     put(schemas, "RiskAcceptanceSigning", risk_signing_schema());
     put(schemas, "RiskAcceptances", risk_acceptances_schema());
+    risk_campaign_schemas(schemas);
     for (size_t i = 0; i < reg->nkinds; i++) {
         const isms_kind *k = reg->kinds[i];
         kind_names n;

@@ -5,6 +5,7 @@
 
 #include "http/api.h"
 #include "http/api_risk_method.h"
+#include "http/api_risk_campaign.h"
 #include "http/auth.h"
 #include "http/openapi.h"
 #include "web/html.h"
@@ -13,6 +14,7 @@
 #include "web/risk_pages.h"
 #include "web/totp_pages.h"
 #include "web/web.h"
+#include "web/web_risk_campaign.h"
 
 /* Every route declares its permission (core/roles.h); router_dispatch enforces it. */
 static const http_route routes[] = {
@@ -29,6 +31,11 @@ static const http_route routes[] = {
     /* Signed risk acceptance: who may sign is the kind's rule (the risk owner, top management). */
     {"POST", "/api/v1/risks/{id}/accept", api_risk_accept, PERM_READ},
     {"GET", "/api/v1/risks/{id}/acceptances", api_risk_acceptances, PERM_READ},
+    /* Assessment campaigns (api_risk_campaign.c), before {kind}/{id}, which would match them. */
+    {"GET", "/api/v1/risk-campaigns/compare", api_risk_campaign_compare, PERM_READ},
+    {"GET", "/api/v1/risk-campaigns/due", api_risk_campaign_due, PERM_READ},
+    {"GET", "/api/v1/risk-campaigns/{id}/coverage", api_risk_campaign_coverage, PERM_READ},
+    {"GET", "/api/v1/risk-campaigns/{id}/snapshot", api_risk_campaign_snapshot, PERM_READ},
     {"GET", "/api/v1/{kind}", api_list, PERM_READ},
     {"POST", "/api/v1/{kind}", api_create, PERM_WRITE},
     {"GET", "/api/v1/{kind}/{id}", api_get, PERM_READ},
@@ -73,6 +80,10 @@ static const http_route routes[] = {
     {"GET", "/risk-method/edit", web_risk_method_edit, PERM_WRITE},
     {"POST", "/risk-method/edit", web_risk_method_save, PERM_WRITE},
     {"POST", "/risks/{id}/accept", web_risk_accept, PERM_READ}, /* a signing act */
+    /* Assessment campaigns (page_risk_campaign.c), before {kind}/{id}: answers need write. */
+    {"GET", "/risk-campaigns/compare", web_risk_campaign_compare, PERM_READ},
+    {"POST", "/risk-campaigns/{id}/confirm", web_risk_campaign_confirm, PERM_WRITE},
+    {"POST", "/risk-campaigns/{id}/close", web_risk_campaign_close, PERM_WRITE},
     {"GET", "/{kind}", web_list, PERM_READ},
     {"POST", "/{kind}", web_create, PERM_WRITE},
     {"GET", "/{kind}/new", web_new, PERM_WRITE},

@@ -4,6 +4,7 @@
 
 #include "core/clauses.h"
 #include "web/page.h"
+#include "web/record_sections.h"
 #include "web/web.h"
 
 /* Records in force of kind k, counted as page_count does. */
@@ -29,6 +30,7 @@ void web_home(http_request *req, http_reply *rep)
     page_heading(&pg, "ISO/IEC 27001:2022", pg.org[0] ? pg.org : "Overview",
                  "The information security management system, clause by clause.");
     page_heading_end(&pg);
+    risk_due_notice(&pg);
     strbuf *b = pg.b;
     html_lit(b, "<div class=\"cards\">\n");
     size_t n;

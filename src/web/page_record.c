@@ -11,7 +11,7 @@
 #include "web/form.h"
 #include "web/page.h"
 #include "web/record_pages.h"
-#include "web/risk_pages.h"
+#include "web/record_sections.h"
 #include "web/web.h"
 
 enum { REFERRERS_SHOWN = 100 };
@@ -294,7 +294,7 @@ void record_page(http_request *req, http_reply *rep, unsigned status,
         page_notice(&pg, false, retire_err->detail[0] ? retire_err->detail
                                                       : isms_err_title(retire_err->code));
     details_card(&pg, r);
-    record_kind_sections(&pg, r);
+    record_sections_write(&pg, r);
     referrers_card(&pg, r);
     record_card(&pg, r);
     if (writer && !r->retired_at)

@@ -237,10 +237,9 @@ static void acceptance_card(web_page *pg, const isms_record *risk, const accept_
     html_lit(b, "</section>\n");
 }
 
-void record_kind_sections(web_page *pg, const isms_record *r)
+void risk_acceptance_section(web_page *pg, const isms_record *r)
 {
-    if (r->kind == &kind_risk)
-        acceptance_card(pg, r, NULL);
+    acceptance_card(pg, r, NULL);
 }
 
 /* The form again after a refusal, on a page of its own, with what was typed. */

@@ -9,8 +9,8 @@
 
 #include "web/page.h"
 
-/* The sections a record of this kind adds to its page, after its details. */
-void record_kind_sections(web_page *pg, const isms_record *r);
+/* The risk's acceptance panel on its page (web/record_sections.c lists it). */
+void risk_acceptance_section(web_page *pg, const isms_record *r);
 
 /* POST /risks/{id}/accept: a signing act; back to the risk's page when signed. */
 void web_risk_accept(http_request *req, http_reply *rep);

@@ -712,6 +712,10 @@ static const struct expected_route {
     {"POST", "/api/v1/risks/{id}/accept", PERM_READ, "{}"},
     {"GET", "/api/v1/risks/{id}/acceptances", PERM_READ, NULL}, /* 404: PRC-1 is no risk */
     {"POST", "/risks/{id}/accept", PERM_READ, ""},
+    {"GET", "/api/v1/risk-campaigns/compare", PERM_READ, NULL}, /* 400: from, to required */
+    {"GET", "/api/v1/risk-campaigns/due", PERM_READ, NULL},
+    {"GET", "/api/v1/risk-campaigns/{id}/coverage", PERM_READ, NULL},
+    {"GET", "/api/v1/risk-campaigns/{id}/snapshot", PERM_READ, NULL},
     {"GET", "/api/v1/{kind}", PERM_READ, NULL},
     {"POST", "/api/v1/{kind}", PERM_WRITE, "{}"},
     {"GET", "/api/v1/{kind}/{id}", PERM_READ, NULL},
@@ -752,6 +756,9 @@ static const struct expected_route {
     {"GET", "/risk-method", PERM_READ, NULL},
     {"GET", "/risk-method/edit", PERM_WRITE, NULL},
     {"POST", "/risk-method/edit", PERM_WRITE, "title="}, /* 422: no grid sizes */
+    {"GET", "/risk-campaigns/compare", PERM_READ, NULL},
+    {"POST", "/risk-campaigns/{id}/confirm", PERM_WRITE, "risk="}, /* 404: no such campaign */
+    {"POST", "/risk-campaigns/{id}/close", PERM_WRITE, "version="},
     {"GET", "/{kind}", PERM_READ, NULL},
     {"POST", "/{kind}", PERM_WRITE, "title="},
     {"GET", "/{kind}/new", PERM_WRITE, NULL},
