@@ -12,6 +12,10 @@ void api_update(http_request *req, http_reply *rep);
 void api_retire(http_request *req, http_reply *rep);
 void api_delete(http_request *req, http_reply *rep);
 void api_history(http_request *req, http_reply *rep);
+/* CSV and XLSX (api_transfer.c; docs/IMPORT-EXPORT.md). */
+void api_export_csv(http_request *req, http_reply *rep);
+void api_export_xlsx(http_request *req, http_reply *rep);
+void api_import(http_request *req, http_reply *rep);
 
 void api_log_list(http_request *req, http_reply *rep);
 void api_log_verify(http_request *req, http_reply *rep);
