@@ -13,10 +13,12 @@ set -eu
 # liboath computes the codes of the second factor (RFC 6238), libqrencode the QR code
 # shown at enrolment (both LGPL, linked dynamically). libpq is the PostgreSQL driver's
 # client library; the postgresql server runs the tests' throw-away cluster
-# (scripts/pg-test-cluster.sh).
+# (scripts/pg-test-cluster.sh). libcsv parses imported CSV (RFC 4180, LGPL, linked
+# dynamically) and libxlsxwriter writes the XLSX exports in constant memory (BSD):
+# src/report, docs/IMPORT-EXPORT.md.
 PACKAGES="gcc make pkg-config meson ninja-build libsqlite3-dev libjansson-dev libcmocka-dev
           libmicrohttpd-dev libcurl4-openssl-dev libsodium-dev liboath-dev libqrencode-dev
-          libpq-dev postgresql
+          libpq-dev postgresql libcsv-dev libxlsxwriter-dev
           chromium"
 BENCH_PACKAGES="wrk curl sqlite3"
 

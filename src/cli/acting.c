@@ -61,6 +61,8 @@ static const cli_verb_permission table[] = {
     {NULL, "set", PERM_WRITE},
     {NULL, "retire", PERM_WRITE},
     {NULL, "delete", PERM_WRITE},
+    {NULL, "export", PERM_READ},
+    {NULL, "import", PERM_WRITE}, /* every row is a create or an update */
 };
 
 static isms_permission permission_of(const char *cmd, const char *verb, bool kind)

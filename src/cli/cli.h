@@ -81,6 +81,9 @@ int cmd_kinds(cli_ctx *c);
 int cmd_schema(cli_ctx *c);
 int cmd_serve(cli_ctx *c);
 int cmd_record(cli_ctx *c, const isms_kind *k, const char *verb);
+/* `KIND export` and `KIND import` (cmd_transfer.c; docs/IMPORT-EXPORT.md). */
+int verb_export(cli_ctx *c, store *s, const isms_kind *k);
+int verb_import(cli_ctx *c, store *s, const isms_kind *k);
 int cmd_user(cli_ctx *c, const char *verb);
 int cmd_token(cli_ctx *c, const char *verb);
 int cmd_log(cli_ctx *c);

@@ -556,13 +556,15 @@ static int verb_history(cli_ctx *c, store *s, const isms_kind *k)
 
 int cmd_record(cli_ctx *c, const isms_kind *k, const char *verb)
 {
-    static const char *const verbs[] = {"list",   "show",   "add",    "set",
-                                        "retire", "delete", "history"};
+    static const char *const verbs[] = {"list",   "show",    "add",    "set",   "retire",
+                                        "delete", "history", "export", "import"};
     size_t which = 0;
-    while (which < 7 && strcmp(verbs[which], verb) != 0)
+    while (which < 9 && strcmp(verbs[which], verb) != 0)
         which++;
-    if (which == 7)
-        return cli_usage(c, "%s has no verb '%s' (list, show, add, set, retire%s, history)",
+    if (which == 9)
+        return cli_usage(c,
+                         "%s has no verb '%s' (list, show, add, set, retire%s, history, export, "
+                         "import)",
                          k->name, verb, (k->flags & KF_DELETABLE) ? ", delete" : "");
     store *s;
     int rc = cli_open_store(c, false, &s);
@@ -581,6 +583,12 @@ int cmd_record(cli_ctx *c, const isms_kind *k, const char *verb)
         break;
     case 6:
         rc = verb_history(c, s, k);
+        break;
+    case 7:
+        rc = verb_export(c, s, k);
+        break;
+    case 8:
+        rc = verb_import(c, s, k);
         break;
     default:
         rc = verb_retire_or_delete(c, s, k, which == 4);

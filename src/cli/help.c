@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "core/kinds/kinds.h"
+#include "report/record_import.h"
 #include "cli/signing.h"
 #include "core/clauses.h"
 #include "core/kinds/kinds.h"
@@ -37,7 +37,11 @@ void help_main(cli_ctx *c)
           "  retire ID --reason TEXT [--if-version N]\n"
           "  delete ID [--if-version N] (only kinds that allow it)\n"
           "  history ID [--from V --to V]  the record's versions from the change log;\n"
-          "            with --from and --to, what changed between two of them\n\n"
+          "            with --from and --to, what changed between two of them\n"
+          "  export    [--format csv|xlsx] [--output FILE] [--retired]  all records as CSV\n"
+          "            (to stdout) or XLSX\n"
+          "  import FILE.csv [--apply]  create and update records from CSV; a dry run\n"
+          "            reporting every bad row unless --apply (all rows or none)\n\n"
           "The risk method also has: preset 3|4|5, matrix [RM-n], and\n"
           "  add --definition-file FILE (isms risk-method --help)\n\n"
           "Kinds:\n",
@@ -251,6 +255,8 @@ void help_kind(cli_ctx *c, const isms_kind *k)
         fprintf(c->out, "\n%s records are signed, not added: isms risk accept.\n", k->label);
     if (k == &kind_risk_campaign)
         help_risk_campaign(c, NULL);
+    fprintf(c->out, "  isms %s export [--format csv|xlsx] [--output FILE] [--retired]\n", k->name);
+    fprintf(c->out, "  isms %s import FILE.csv [--apply] [--json]\n", k->name);
     if (k->flags & KF_IMMUTABLE)
         fprintf(c->out, "\n%s records cannot be changed once recorded.\n", k->label);
     if (k->flags & KF_SINGLETON)
@@ -309,6 +315,30 @@ bool help_verb(cli_ctx *c, const isms_kind *k, const char *verb)
                         "who, through which channel (cli, api, web) and what was done; deleted\n"
                         "records keep their history. With --from and --to, the fields that\n"
                         "differ between those two versions, before and after.\n", k->name);
+        return true;
+    }
+    if (strcmp(verb, "export") == 0) {
+        fprintf(c->out,
+                "Usage: isms %s export [--format csv|xlsx] [--output FILE] [--retired]\n\n"
+                "Every record in force (--retired: retired ones too) as CSV, to stdout\n"
+                "without --output, or as an XLSX workbook (needs --output). Columns: id,\n"
+                "then every field by name, values as `isms %s add` takes them. A cell\n"
+                "starting with = + - @ or a tab gets a leading ' (spreadsheet formula\n"
+                "guard), removed again on import. See docs/IMPORT-EXPORT.md.\n",
+                k->name, k->name);
+        return true;
+    }
+    if (strcmp(verb, "import") == 0) {
+        fprintf(c->out,
+                "Usage: isms %s import FILE.csv [--apply] [--json]\n\n"
+                "Reads CSV (FILE, or - for stdin; at most %u MiB). Row 1 names the\n"
+                "columns: id, field names or labels, in any case. A row whose id names\n"
+                "a record updates its changed fields; any other row creates a record.\n"
+                "Without --apply this is a dry run: every row is checked and nothing is\n"
+                "written. With --apply every row is written in one transaction, or none\n"
+                "when any row is bad. Each bad row is printed as\n"
+                "`row N, column NAME: reason`; the exit code is then 1.\n",
+                k->name, (unsigned)(IMPORT_FILE_MAX >> 20));
         return true;
     }
     if (strcmp(verb, "delete") == 0 && (k->flags & KF_DELETABLE)) {

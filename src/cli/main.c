@@ -21,7 +21,7 @@
 /* Options that never take a value, in every command. */
 static const char *const flag_options[] = {
     "json", "help",           "all",        "retired", "version",
-    "sql",  "password_stdin", "behind_tls", "enable",  "chain_only", "exception", NULL};
+    "sql",  "password_stdin", "behind_tls", "enable",  "chain_only", "exception", "apply", NULL};
 
 int cli_usage(cli_ctx *c, const char *fmt, ...)
 {

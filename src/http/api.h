@@ -12,6 +12,10 @@ void api_update(http_request *req, http_reply *rep);
 void api_retire(http_request *req, http_reply *rep);
 void api_delete(http_request *req, http_reply *rep);
 void api_history(http_request *req, http_reply *rep);
+/* CSV and XLSX (api_transfer.c; docs/IMPORT-EXPORT.md). */
+void api_export_csv(http_request *req, http_reply *rep);
+void api_export_xlsx(http_request *req, http_reply *rep);
+void api_import(http_request *req, http_reply *rep);
 
 /* Signed risk acceptance (api_risk_accept.c). */
 void api_risk_accept(http_request *req, http_reply *rep);

@@ -537,6 +537,8 @@ static json_t *history_diff_schema(void)
 }
 
 /* Problem, Referrer, Retirement, Health. */
+static json_t *import_result_schema(void);
+
 static void shared_schemas(json_t *schemas)
 {
     json_t *p = new_object();
@@ -610,6 +612,35 @@ static void shared_schemas(json_t *schemas)
                   "The version of the database schema"));
     put(schemas, "Health", h);
     put(schemas, "HistoryDiff", history_diff_schema());
+    put(schemas, "ImportResult", import_result_schema());
+}
+
+/* What a CSV import answers (report/record_import.h: import_result_to_json). */
+static json_t *import_result_schema(void)
+{
+    json_t *count = json_pack("{s:s,s:s,s:i}", "type", "integer", "format", "int64", "minimum", 0);
+    json_t *bad = json_pack(
+        "{s:s,s:[s,s,s],s:b,s:{s:{s:s,s:s,s:s},s:{s:s,s:s},s:{s:s}}}", "type", "object",
+        "required", "row", "column", "reason", "additionalProperties", 0, "properties", "row",
+        "type", "integer", "format", "int64", "description", "The row in the file (1: the header)",
+        "column", "type", "string", "description", "The column as the header names it; empty: the row",
+        "reason", "type", "string");
+    json_t *r = new_object();
+    put_s(r, "type", "object");
+    put(r, "required", json_pack("[s,s,s,s,s,s,s,s]", "rows", "created", "updated", "unchanged",
+                                 "bad_rows", "bad", "more_errors", "applied"));
+    put_b(r, "additionalProperties", false);
+    json_t *props = new_object();
+    put(props, "rows", json_deep_copy(count));
+    put(props, "created", json_deep_copy(count));
+    put(props, "updated", json_deep_copy(count));
+    put(props, "unchanged", json_deep_copy(count));
+    put(props, "bad_rows", json_deep_copy(count));
+    put(props, "bad", json_pack("{s:s,s:o,s:i}", "type", "array", "items", bad, "maxItems", 1000));
+    put(props, "more_errors", count);
+    put(props, "applied", json_pack("{s:s}", "type", "boolean"));
+    put(r, "properties", props);
+    return r;
 }
 
 /* --- responses -------------------------------------------------------------------- */
@@ -674,6 +705,8 @@ static const struct problem_response {
      "the change; referenced: records in force refer to the record (referrers)",
      NULL},
     {"413", "TooBig", "too_big: the body passes the size limit", NULL},
+    {"415", "UnsupportedMediaType",
+     "unsupported_media_type: the body is not of the type the operation reads (text/csv)", NULL},
     {"414", "UriTooLong", "too_big: the path and query pass their limit", NULL},
     {"428", "VersionRequired",
      "version_required: a change must name the version it read (\"version\" or If-Match)", NULL},
@@ -865,6 +898,72 @@ static json_t *record_response(const char *description, const kind_names *n, boo
                     location ? headers("ETag", "Location", NULL) : headers("ETag", NULL));
 }
 
+static json_t *retired_param(void)
+{
+    return json_pack("[o]", query_param("retired", json_pack("{s:s,s:[s,s]}", "type", "string",
+                                                             "enum", "true", "false"),
+                                        json_string("true: retired records too")));
+}
+
+/* A file to download: CSV or XLSX, with Content-Disposition: attachment. */
+static json_t *file_response(const char *media_type, const char *what)
+{
+    json_t *r = new_object();
+    put_s(r, "description", what);
+    put(r, "headers", headers(NULL));
+    put(r, "content", content(media_type, json_pack("{s:s}", "type", "string")));
+    return r;
+}
+
+/* /api/v1/<plural>/export.csv, export.xlsx and import (docs/IMPORT-EXPORT.md). */
+static void transfer_paths(json_t *paths, const isms_kind *k, const kind_names *n)
+{
+    static const struct {
+        const char *ext, *media, *suffix;
+    } exports[] = {{"csv", "text/csv", "Csv"},
+                   {"xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    "Xlsx"}};
+    char id[NAME_LEN + 16], summary[TEXT_LEN], path[TEXT_LEN];
+    for (size_t i = 0; i < 2; i++) {
+        snprintf(id, sizeof(id), "export%s%s", n->type, exports[i].suffix);
+        snprintf(summary, sizeof(summary), "Export %s as %s", k->plural, exports[i].ext);
+        json_t *op = operation(id, k->plural, summary,
+                               json_sprintf("Every %s in force (retired=true: retired ones too) "
+                                            "as an attachment; columns id and every field.",
+                                            n->one));
+        put(op, "parameters", retired_param());
+        json_t *rs = new_object();
+        put(rs, "200", file_response(exports[i].media, "The file"));
+        add_problems(rs, "400 413 500 503");
+        put(op, "responses", rs);
+        snprintf(path, sizeof(path), "/api/v1/%s/export.%s", k->plural, exports[i].ext);
+        put(paths, path, json_pack("{s:o}", "get", op));
+    }
+    snprintf(id, sizeof(id), "import%s", n->type);
+    snprintf(summary, sizeof(summary), "Import %s from CSV", k->plural);
+    json_t *op = operation(id, k->plural, summary,
+                           json_string("Creates and updates records from a text/csv body: a "
+                                       "dry run unless apply=true, which imports every row in "
+                                       "one transaction or none. 422 lists every bad row."));
+    put(op, "parameters",
+        json_pack("[o]", query_param("apply", json_pack("{s:s,s:[s,s]}", "type", "string", "enum",
+                                                        "true", "false"),
+                                     json_string("true: write the rows (default: a dry run)"))));
+    json_t *body = new_object();
+    put_b(body, "required", true);
+    put(body, "content", content("text/csv", json_pack("{s:s}", "type", "string")));
+    put(op, "requestBody", body);
+    json_t *rs = new_object();
+    put(rs, "200", response("Every row good (imported with apply=true)",
+                            ref("schemas", "ImportResult"), headers(NULL)));
+    put(rs, "422", response("Bad rows, each named; nothing imported", ref("schemas", "ImportResult"),
+                            headers(NULL)));
+    add_problems(rs, "400 413 415 500 503");
+    put(op, "responses", rs);
+    snprintf(path, sizeof(path), "/api/v1/%s/import", k->plural);
+    put(paths, path, json_pack("{s:o}", "post", op));
+}
+
 static void kind_paths(json_t *paths, const isms_registry *reg, const isms_kind *k)
 {
     kind_names n;
@@ -1008,6 +1107,7 @@ static void kind_paths(json_t *paths, const isms_registry *reg, const isms_kind 
     put(hist, "get", op);
     snprintf(path, sizeof(path), "/api/v1/%s/{id}/history", k->plural);
     put(paths, path, hist);
+    transfer_paths(paths, k, &n);
 }
 
 /* --- signed risk acceptance (api_risk_accept.c, docs/RISK.md "Acceptance") --- */

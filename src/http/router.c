@@ -38,6 +38,10 @@ static const http_route routes[] = {
     {"GET", "/api/v1/risk-campaigns/{id}/snapshot", api_risk_campaign_snapshot, PERM_READ},
     {"GET", "/api/v1/{kind}", api_list, PERM_READ},
     {"POST", "/api/v1/{kind}", api_create, PERM_WRITE},
+    /* CSV and XLSX (docs/IMPORT-EXPORT.md): before {id}, which they would also match. */
+    {"GET", "/api/v1/{kind}/export.csv", api_export_csv, PERM_READ},
+    {"GET", "/api/v1/{kind}/export.xlsx", api_export_xlsx, PERM_READ},
+    {"POST", "/api/v1/{kind}/import", api_import, PERM_WRITE}, /* rows create and update */
     {"GET", "/api/v1/{kind}/{id}", api_get, PERM_READ},
     {"PATCH", "/api/v1/{kind}/{id}", api_update, PERM_WRITE},
     {"DELETE", "/api/v1/{kind}/{id}", api_delete, PERM_WRITE},
@@ -87,6 +91,8 @@ static const http_route routes[] = {
     {"GET", "/{kind}", web_list, PERM_READ},
     {"POST", "/{kind}", web_create, PERM_WRITE},
     {"GET", "/{kind}/new", web_new, PERM_WRITE},
+    {"GET", "/{kind}/import", web_import_form, PERM_WRITE}, /* before {id}, like new */
+    {"POST", "/{kind}/import", web_import, PERM_WRITE},
     {"GET", "/{kind}/{id}", web_record, PERM_READ},
     {"GET", "/{kind}/{id}/edit", web_edit, PERM_WRITE},
     {"GET", "/{kind}/{id}/history", web_history, PERM_READ},

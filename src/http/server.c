@@ -1,4 +1,5 @@
 #include "http/server.h"
+#include "report/record_import.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -129,13 +130,23 @@ static enum MHD_Result collect_param(void *cls, enum MHD_ValueKind kind, const c
     return MHD_YES;
 }
 
+/* A CSV import may be larger than other bodies (docs/IMPORT-EXPORT.md). */
+static size_t body_limit(const http_server *srv, const char *url)
+{
+    size_t n = strlen(url);
+    bool import = n > 7 && strcmp(url + n - 7, "/import") == 0;
+    if (import && srv->limits.max_body < IMPORT_FILE_MAX)
+        return IMPORT_FILE_MAX;
+    return srv->limits.max_body;
+}
+
 static request_state *request_begin(http_server *srv, const char *method, const char *url)
 {
     request_state *rs = calloc(1, sizeof(*rs));
     if (!rs)
         die_oom();
     arena_init(&rs->arena);
-    strbuf_init(&rs->body, srv->limits.max_body);
+    strbuf_init(&rs->body, body_limit(srv, url));
     clock_gettime(CLOCK_MONOTONIC, &rs->start);
     uint64_t n = atomic_fetch_add(&srv->next_id, 1) + 1;
     snprintf(rs->id, sizeof(rs->id), "%08x-%llu", srv->id_salt, (unsigned long long)n);
@@ -280,7 +291,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                                 "the URL is longer than the limit");
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
                                                      MHD_HTTP_HEADER_CONTENT_LENGTH);
-        if (cl && strtoull(cl, NULL, 10) > srv->limits.max_body)
+        if (cl && strtoull(cl, NULL, 10) > body_limit(srv, url))
             return send_problem(conn, rs, 413, "too_big", "Too big",
                                 "the request body is larger than the limit");
         return MHD_YES;

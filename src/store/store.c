@@ -312,6 +312,24 @@ isms_err store_write(store *s, const isms_write_ctx *ctx, store_write_fn fn, voi
     return e;
 }
 
+isms_err store_write_dry(store *s, const isms_write_ctx *ctx, store_write_fn fn, void *arg,
+                         isms_status *st)
+{
+    store_conn *conn;
+    isms_err e = store_borrow(s, &conn, st);
+    if (e != ISMS_OK)
+        return e;
+    store_txn *t;
+    e = store_begin(conn, ctx, &t, st);
+    if (e == ISMS_OK) {
+        e = fn(t, arg, st);
+        /* Both drivers undo everything fn wrote, the change log entries included. */
+        store_rollback(t);
+    }
+    store_return(conn);
+    return e;
+}
+
 isms_err store_write_again(store *s, const isms_write_ctx *ctx, store_write_fn fn, void *arg,
                            isms_status *st)
 {

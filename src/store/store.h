@@ -99,6 +99,14 @@ isms_err store_write_again(store *s, const isms_write_ctx *ctx, store_write_fn f
                            isms_status *st);
 
 /*
+ * As store_write, but the transaction is always rolled back, whatever fn
+ * answers: a dry run (CSV import without --apply) that runs every check the
+ * real write would (references, uniqueness, permissions) and keeps nothing.
+ */
+isms_err store_write_dry(store *s, const isms_write_ctx *ctx, store_write_fn fn, void *arg,
+                         isms_status *st);
+
+/*
  * A read snapshot on c for reads that span many statements (`isms log
  * verify`): every read until store_read_end sees the same state of the
  * database. Not inside a write transaction.

@@ -204,6 +204,27 @@ static void refused_query_notice(web_page *pg, const isms_status *st)
     html_lit(b, "</div>\n");
 }
 
+/* Export for everyone who reads; import only for those who may write (docs/IMPORT-EXPORT.md). */
+static void transfer_links(web_page *pg)
+{
+    const isms_kind *k = pg->req->kind;
+    strbuf *b = pg->b;
+    char url[160];
+    snprintf(url, sizeof(url), "/api/v1/%s/export.csv", k->plural);
+    html_lit(b, "<a class=\"button subtle\"");
+    html_url_attr(b, "href", url);
+    html_lit(b, ">Export CSV</a> <a class=\"button subtle\"");
+    snprintf(url, sizeof(url), "/api/v1/%s/export.xlsx", k->plural);
+    html_url_attr(b, "href", url);
+    html_lit(b, ">Export XLSX</a>");
+    if (page_may_write(pg) && !(k->flags & KF_SIGNED)) { /* signatures are not imported */
+        snprintf(url, sizeof(url), "/%s/import", k->plural);
+        html_lit(b, " <a class=\"button subtle\"");
+        html_url_attr(b, "href", url);
+        html_lit(b, ">Import CSV</a>");
+    }
+}
+
 void web_list(http_request *req, http_reply *rep)
 {
     const isms_kind *k = req->kind;
@@ -237,9 +258,10 @@ void web_list(http_request *req, http_reply *rep)
     snprintf(kicker, sizeof(kicker), "Clause %s", k->clause);
     page_heading(&pg, kicker, k->label_plural, k->help);
     strbuf *b = pg.b;
+    html_lit(b, "<div class=\"actions\">");
     /* A signed kind (risk-acceptance) is made by its own signing form, not "New". */
     if (page_may_write(&pg) && !(k->flags & KF_SIGNED)) {
-        html_lit(b, "<div class=\"actions\"><a class=\"button primary\"");
+        html_lit(b, "<a class=\"button primary\"");
         strbuf url;
         strbuf_init(&url, 128);
         url_kind(&url, k);
@@ -248,8 +270,10 @@ void web_list(http_request *req, http_reply *rep)
         html_lit(b, ">New ");
         strbuf_dispose(&url);
         html_text(b, label_in_text(req->arena, k->label));
-        html_lit(b, "</a></div>\n");
+        html_lit(b, "</a> ");
     }
+    transfer_links(&pg);
+    html_lit(b, "</div>\n");
     page_heading_end(&pg);
     filters_form(&pg);
     if (!valid) {

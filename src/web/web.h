@@ -10,6 +10,9 @@ void web_list(http_request *req, http_reply *rep);
 void web_record(http_request *req, http_reply *rep);
 void web_new(http_request *req, http_reply *rep);
 void web_create(http_request *req, http_reply *rep);
+/* The CSV import page of a kind (page_import.c). */
+void web_import_form(http_request *req, http_reply *rep);
+void web_import(http_request *req, http_reply *rep);
 void web_edit(http_request *req, http_reply *rep);
 void web_update(http_request *req, http_reply *rep);
 void web_retire(http_request *req, http_reply *rep);

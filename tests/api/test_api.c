@@ -2139,6 +2139,77 @@ static int lifecycle_teardown(void **state)
     return group_teardown(state);
 }
 
+
+/* --- CSV import and export (docs/IMPORT-EXPORT.md) ------------------------------- */
+
+static void http_csv(resp *r, const char *path, const char *csv)
+{
+    http_headers h = {0};
+    http_header(&h, "Content-Type: text/csv; charset=utf-8");
+    http_header(&h, "%s", AUTH_LINE);
+    http_client c = {.base = SRV.url, .easy = EASY};
+    http_send(r, &c, "POST", path, csv, strlen(csv), h.line);
+}
+
+static void test_csv_import_export(void **state)
+{
+    (void)state;
+    static const char csv[] = "TITLE,origin,Category\r\nCSV one,internal,legal\r\n"
+                              "\"CSV, two\",external,other\r\n";
+    resp r;
+    http_csv(&r, "/api/v1/context-issues/import", csv); /* a dry run */
+    CHECK_STATUS(&r, 200);
+    assert_int_equal(json_integer_value(member(r.json, "created")), 2);
+    assert_true(json_is_false(member(r.json, "applied")));
+    resp_free(&r);
+    http(&r, "GET", "/api/v1/context-issues/export.csv", NULL, NULL);
+    CHECK_STATUS(&r, 200);
+    BODY_LACKS(&r, "CSV one");
+    resp_free(&r);
+    http_csv(&r, "/api/v1/context-issues/import?apply=true", csv);
+    CHECK_STATUS(&r, 200);
+    assert_true(json_is_true(member(r.json, "applied")));
+    resp_free(&r);
+    http(&r, "GET", "/api/v1/context-issues/export.csv", NULL, NULL);
+    CHECK_STATUS(&r, 200);
+    TEXT_HAS(r.content_type, "text/csv");
+    BODY_HAS(&r, "id,title,origin,category,");
+    BODY_HAS(&r, ",CSV one,internal,legal,");
+    BODY_HAS(&r, ",\"CSV, two\",external,other,");
+    resp_free(&r);
+    /* bad rows: 422, each named, nothing imported */
+    http_csv(&r, "/api/v1/context-issues/import?apply=true",
+             "title,origin,category\r\nGood,internal,legal\r\nBad,inside,legal\r\n");
+    CHECK_STATUS(&r, 422);
+    const json_t *bad = member(r.json, "bad");
+    assert_int_equal(json_array_size(bad), 1);
+    assert_int_equal(json_integer_value(member(json_array_get(bad, 0), "row")), 3);
+    assert_string_equal(str_of(json_array_get(bad, 0), "column"), "origin");
+    assert_true(json_is_false(member(r.json, "applied")));
+    resp_free(&r);
+    http(&r, "GET", "/api/v1/context-issues/export.csv", NULL, NULL);
+    BODY_LACKS(&r, "Good,internal");
+    resp_free(&r);
+    /* wrong parameter, body type, CSV */
+    http_csv(&r, "/api/v1/context-issues/import?apply=maybe", csv);
+    CHECK_STATUS(&r, 400);
+    resp_free(&r);
+    http_csv(&r, "/api/v1/context-issues/import?dry=true", csv);
+    CHECK_STATUS(&r, 400);
+    resp_free(&r);
+    http(&r, "POST", "/api/v1/context-issues/import", "{}", NULL);
+    CHECK_STATUS(&r, 415);
+    resp_free(&r);
+    http_csv(&r, "/api/v1/context-issues/import", "title,origin,category\r\n\"open,x,y\r\n");
+    CHECK_STATUS(&r, 400);
+    resp_free(&r);
+    /* XLSX: a zip file */
+    http(&r, "GET", "/api/v1/people/export.xlsx", NULL, NULL);
+    CHECK_STATUS(&r, 200);
+    assert_true(r.len > 100 && memcmp(r.body, "PK", 2) == 0);
+    resp_free(&r);
+}
+
 int main(int argc, char **argv)
 {
     int skip = server_driver_from_args(argc, argv); /* sqlite or postgres */
@@ -2167,6 +2238,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_url_too_long),
         cmocka_unit_test(test_busy),
         cmocka_unit_test(test_access_log),
+        cmocka_unit_test(test_csv_import_export),
         cmocka_unit_test(test_stop),
     };
     const struct CMUnitTest lists[] = {

@@ -718,6 +718,9 @@ static const struct expected_route {
     {"GET", "/api/v1/risk-campaigns/{id}/snapshot", PERM_READ, NULL},
     {"GET", "/api/v1/{kind}", PERM_READ, NULL},
     {"POST", "/api/v1/{kind}", PERM_WRITE, "{}"},
+    {"GET", "/api/v1/{kind}/export.csv", PERM_READ, NULL},
+    {"GET", "/api/v1/{kind}/export.xlsx", PERM_READ, NULL},
+    {"POST", "/api/v1/{kind}/import", PERM_WRITE, "{}"}, /* 415: not text/csv; writes nothing */
     {"GET", "/api/v1/{kind}/{id}", PERM_READ, NULL},
     {"PATCH", "/api/v1/{kind}/{id}", PERM_WRITE, "{}"},
     {"DELETE", "/api/v1/{kind}/{id}", PERM_WRITE, NULL},
@@ -762,6 +765,8 @@ static const struct expected_route {
     {"GET", "/{kind}", PERM_READ, NULL},
     {"POST", "/{kind}", PERM_WRITE, "title="},
     {"GET", "/{kind}/new", PERM_WRITE, NULL},
+    {"GET", "/{kind}/import", PERM_WRITE, NULL},
+    {"POST", "/{kind}/import", PERM_WRITE, "csv="}, /* 400: invalid CSV (empty) */
     {"GET", "/{kind}/{id}", PERM_READ, NULL},
     {"GET", "/{kind}/{id}/edit", PERM_WRITE, NULL},
     {"GET", "/{kind}/{id}/history", PERM_READ, NULL},

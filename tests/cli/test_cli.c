@@ -2385,6 +2385,192 @@ static void test_user_totp(void **state)
     REFUSED(f, 2, "on or off", "user", "totp", "require", "maybe");
 }
 
+
+/* ============================================================================ */
+/* CSV import and export (docs/IMPORT-EXPORT.md)                                */
+/* ============================================================================ */
+
+/* Write text to a file of the test's directory; returns its path. */
+static const char *put_file(fx *f, const char *name, const char *text)
+{
+    const char *path = fmt(f, "%s/%s", f->dir, name);
+    FILE *fp = fopen(path, "wb");
+    assert_non_null(fp);
+    assert_int_equal(fputs(text, fp) >= 0, 1);
+    assert_int_equal(fclose(fp), 0);
+    return path;
+}
+
+/* How many entries the change log holds (records written, whatever the kind). */
+static size_t log_entries(fx *f)
+{
+    RUN(f, 0, "log", "list", "--json", "--limit", "1000");
+    json_t *j = JSON_OUT(f);
+    json_t *items = json_is_array(j) ? j : json_object_get(j, "items");
+    return json_array_size(items);
+}
+
+static void seed_for_export(fx *f)
+{
+    add_person(f, "Ann, \"the\" Boss", "PER-1");
+    RUN(f, 0, "person", "add", "--name", "=HYPERLINK(\"x\")", "--manager", "PER-1");
+    RUN(f, 0, "context-issue", "add", "--title", "Grüße, naïve – ünïcode", "--origin", "internal",
+        "--category", "legal", "--description", "two\nlines", "--owner", "PER-2",
+        "--climate-related", "true", "--review-date", "2027-01-02");
+    RUN(f, 0, "context-issue", "add", "--title", "-5 and '+x", "--origin", "external",
+        "--category", "other", "--effect", "@SUM(A1)");
+}
+
+static void test_export_csv(void **state)
+{
+    fx *f = *state;
+    seed_for_export(f);
+    RUN(f, 0, "context-issue", "export");
+    OUT_HAS(f, "id,title,origin,category,description,effect,climate_related,owner,status,"
+               "review_date\r\n");
+    OUT_HAS(f, "ISS-1,\"Grüße, naïve – ünïcode\",internal,legal,\"two\nlines\",,true,PER-2,"
+               "open,2027-01-02\r\n");
+    /* the formula guard: a leading ' before = + - @ */
+    OUT_HAS(f, "ISS-2,\"'-5 and '+x\",external,other,,\"'@SUM(A1)\",");
+    RUN(f, 0, "person", "export");
+    OUT_HAS(f, "PER-1,\"Ann, \"\"the\"\" Boss\",,Information security");
+    OUT_HAS(f, "PER-2,\"'=HYPERLINK(\"\"x\"\")\",");
+    /* retired records only with --retired */
+    RUN(f, 0, "context-issue", "retire", "ISS-2", "--reason", "gone");
+    RUN(f, 0, "context-issue", "export");
+    OUT_LACKS(f, "ISS-2");
+    RUN(f, 0, "context-issue", "export", "--retired", "--output", fmt(f, "%s/r.csv", f->dir));
+    size_t len = 0;
+    char *text = read_file(fmt(f, "%s/r.csv", f->dir), &len);
+    TEXT_HAS(text, "ISS-2,");
+    free(text);
+    RUN(f, 0, "context-issue", "export", "--format", "xlsx", "--output", fmt(f, "%s/x.xlsx", f->dir));
+    text = read_file(fmt(f, "%s/x.xlsx", f->dir), &len);
+    assert_non_null(text);
+    assert_true(len > 100 && memcmp(text, "PK", 2) == 0); /* a zip file */
+    free(text);
+    REFUSED(f, 2, "--output", "context-issue", "export", "--format", "xlsx");
+    REFUSED(f, 2, "--format", "context-issue", "export", "--format", "pdf");
+}
+
+/* An export imported into a new ISMS gives the same records, and exports the same bytes. */
+static void test_import_round_trip(void **state)
+{
+    fx *f = *state;
+    seed_for_export(f);
+    RUN(f, 0, "person", "export");
+    const char *people = put_file(f, "people.csv", f->r.out);
+    RUN(f, 0, "context-issue", "export");
+    char *issues_text = hold(f, strdup(f->r.out));
+    const char *issues = put_file(f, "issues.csv", issues_text);
+    /* into the same ISMS: nothing changes */
+    RUN(f, 0, "context-issue", "import", issues, "--apply");
+    OUT_HAS(f, "0 created, 0 updated, 2 unchanged");
+    /* into a new one */
+    const char *db2 = fmt(f, "%s/two.db", f->dir);
+    RUN_IN(f, TESTER_PASSWORD "\n", NO_DB_ENV, 0, "init", "--db", db2, "--admin", "tester",
+           "--password-stdin", "--hash-cost", "test");
+    const char *env2[] = {fmt(f, "ISMS_DB=%s", db2), "ISMS_ACTOR=tester", NULL};
+    RUN_ENV(f, env2, 0, "person", "import", people, "--apply");
+    OUT_HAS(f, "imported: 2 created, 0 updated, 0 unchanged");
+    RUN_ENV(f, env2, 0, "context-issue", "import", issues, "--apply");
+    RUN_ENV(f, env2, 0, "context-issue", "export");
+    assert_string_equal(f->r.out, issues_text);
+    /* each row is in the change log, through the channel "import" */
+    RUN_ENV(f, env2, 0, "log", "list", "--json");
+    TEXT_HAS(f->r.out, "\"import\"");
+}
+
+static void test_import_dry_run_writes_nothing(void **state)
+{
+    fx *f = *state;
+    add_person(f, "Ann", "PER-1");
+    const char *csv = put_file(f, "new.csv",
+                               "title,origin,category,owner\r\nOne,internal,legal,PER-1\r\n"
+                               "Two,external,other,\r\n");
+    size_t entries = log_entries(f);
+    snap s = snap_take(f, "context-issue");
+    RUN(f, 0, "context-issue", "import", csv);
+    OUT_HAS(f, "dry run: 2 rows would be created, 0 updated");
+    snap_check(f, &s, __FILE__, __LINE__);
+    assert_int_equal(log_entries(f), entries);
+    RUN(f, 0, "context-issue", "import", csv, "--apply");
+    OUT_HAS(f, "imported: 2 created");
+    assert_int_equal(log_entries(f), entries + 2);
+    assert_string_equal(LIST_IDS(f, "context-issue", "list"), "ISS-1,ISS-2");
+}
+
+static void test_import_bad_rows(void **state)
+{
+    fx *f = *state;
+    add_person(f, "Ann", "PER-1");
+    const char *csv = put_file(f, "bad.csv",
+                               "TITLE,Origin,category,Owner,Review-Date\n"
+                               "A,internal,legal,PER-99,2027-01-01\n"
+                               "B,inside,legal,,\n"
+                               "Good,external,other,PER-1,\n"
+                               "C,external,other,PER-1,2027-13-01\n"
+                               ",external,other,,\n");
+    REFUSED_LIST(f, 1, "context-issue", NULL, "context-issue", "import", csv, "--apply");
+    ERR_HAS(f, "row 2, column Owner: PER-99");
+    ERR_HAS(f, "row 3, column Origin: ");
+    ERR_HAS(f, "row 5, column Review-Date: ");
+    ERR_HAS(f, "row 6, column TITLE: ");
+    ERR_LACKS(f, "row 4");
+    ERR_HAS(f, "4 bad rows");
+    /* the dry run reports the same, as JSON too */
+    REFUSED_LIST(f, 1, "context-issue", NULL, "context-issue", "import", csv, "--json");
+    json_t *j = JSON_OUT(f);
+    assert_int_equal(json_array_size(json_object_get(j, "bad")), 4);
+    assert_true(json_is_false(json_object_get(j, "applied")));
+    assert_int_equal(json_integer_value(json_object_get(j, "created")), 1);
+}
+
+static void test_import_header_rules(void **state)
+{
+    fx *f = *state;
+    const char *unknown = put_file(f, "u.csv", "title,origin,category,colour\nA,internal,legal,red\n");
+    REFUSED_LIST(f, 1, "context-issue", "row 1, column colour", "context-issue", "import", unknown,
+                 "--apply");
+    const char *twice = put_file(f, "t.csv", "title,Title,origin,category\nA,B,internal,legal\n");
+    REFUSED_LIST(f, 1, "context-issue", "given twice", "context-issue", "import", twice);
+    const char *missing = put_file(f, "m.csv", "title,origin\nA,internal\n");
+    REFUSED_LIST(f, 1, "context-issue", "row 1, column category", "context-issue", "import",
+                 missing);
+    const char *cells = put_file(f, "c.csv", "title,origin,category\nA,internal\n");
+    REFUSED_LIST(f, 1, "context-issue", "row 2: ", "context-issue", "import", cells);
+    const char *broken = put_file(f, "b.csv", "title,origin,category\n\"A,internal,legal\n");
+    REFUSED_LIST(f, 1, "context-issue", "not valid CSV", "context-issue", "import", broken);
+    REFUSED(f, 1, "cannot read", "context-issue", "import", fmt(f, "%s/none.csv", f->dir));
+    /* labels and names in any case, BOM, spaces and derived columns ignored */
+    const char *odd = put_file(f, "o.csv",
+                               "\xEF\xBB\xBFTITLE, ORIGIN ,Category,climate related\n"
+                               "Ünïcode ✓,external,other,false\n");
+    RUN(f, 0, "context-issue", "import", odd, "--apply");
+    json_t *rec = show_json(f, "context-issue", "ISS-1");
+    JSTR_EQ(rec, "title", "Ünïcode ✓");
+    /* an update through the id column changes only what differs */
+    const char *upd = put_file(f, "upd.csv", "id,title,origin,category\niss-1,Renamed,external,other\n");
+    RUN(f, 0, "context-issue", "import", upd, "--apply");
+    OUT_HAS(f, "0 created, 1 updated");
+    assert_int_equal(version_of(f, "context-issue", "ISS-1"), 2);
+    const char *badid = put_file(f, "bi.csv", "id,title,origin,category\nREQ-1,X,external,other\n");
+    REFUSED_LIST(f, 1, "context-issue", "row 2, column id", "context-issue", "import", badid);
+}
+
+/* A reader may export but not import. */
+static void test_import_permission(void **state)
+{
+    fx *f = *state;
+    RUN_IN(f, "reader password 1\n", NULL, 0, "user", "add", "reader", "--role", "viewer",
+           "--password-stdin", "--hash-cost", "test");
+    const char *env[] = {f->env_db, "ISMS_ACTOR=reader", NULL};
+    const char *csv = put_file(f, "r.csv", "title,origin,category\nA,internal,legal\n");
+    RUN_ENV(f, env, 0, "context-issue", "export");
+    RUN_ENV(f, env, 1, "context-issue", "import", csv);
+    TEXT_HAS(f->r.err, "may not");
+}
+
 int main(void)
 {
     /* Tests choose the database and actor themselves. */
@@ -2401,6 +2587,12 @@ int main(void)
         cmocka_unit_test(test_run_helper_stdin_env_signal),
         T_DIR(test_version),
         T_DIR(test_help),
+        T_DB(test_export_csv),
+        T_DB(test_import_round_trip),
+        T_DB(test_import_dry_run_writes_nothing),
+        T_DB(test_import_bad_rows),
+        T_DB(test_import_header_rules),
+        T_DB(test_import_permission),
         T_DIR(test_no_arguments),
         T_DIR(test_unknown_command),
         T_DB(test_serve_usage),

@@ -1703,6 +1703,51 @@ static void test_list_bad_query(void **state)
     resp_free(&r);
 }
 
+/* The CSV import page (docs/IMPORT-EXPORT.md): pasted CSV, a check, then Apply. */
+static void test_import_page(void **state)
+{
+    (void)state;
+    resp r;
+    get(&r, "/context-issues");
+    CHECK_HTML(&r, 200);
+    BODY_HAS(&r, "href=\"/api/v1/context-issues/export.csv\">Export CSV</a>");
+    BODY_HAS(&r, "href=\"/api/v1/context-issues/export.xlsx\">Export XLSX</a>");
+    BODY_HAS(&r, "href=\"/context-issues/import\">Import CSV</a>");
+    resp_free(&r);
+    get(&r, "/context-issues/import");
+    CHECK_HTML(&r, 200);
+    BODY_HAS(&r, "<textarea id=\"f-csv\" name=\"csv\"");
+    BODY_LACKS(&r, "name=\"apply\"");
+    resp_free(&r);
+    size_t before = count_of("context-issues");
+    static const char csv[] = "csv=title%2Corigin%2Ccategory%0D%0A"
+                              "Web+%3Cb%3Eimport%3C%2Fb%3E%2Cinternal%2Clegal%0D%0A";
+    post_form(&r, "/context-issues/import", csv);
+    CHECK_HTML(&r, 200);
+    BODY_HAS(&r, "Check passed: 1 rows would be created");
+    BODY_HAS(&r, "name=\"apply\" value=\"true\">Apply</button>");
+    BODY_HAS(&r, "Web &lt;b&gt;import&lt;/b&gt;"); /* the CSV shown again, escaped */
+    BODY_LACKS(&r, "<b>import");
+    resp_free(&r);
+    assert_int_equal(count_of("context-issues"), before);
+    char *applied = malloc(sizeof(csv) + 16);
+    assert_non_null(applied);
+    snprintf(applied, sizeof(csv) + 16, "%s&apply=true", csv);
+    post_form(&r, "/context-issues/import", applied);
+    free(applied);
+    CHECK_HTML(&r, 200);
+    BODY_HAS(&r, "Imported: 1 created, 0 updated, 0 unchanged.");
+    resp_free(&r);
+    assert_int_equal(count_of("context-issues"), before + 1);
+    post_form(&r, "/context-issues/import",
+              "csv=title%2Corigin%2Ccategory%0D%0AX%2Cinside%2Clegal%0D%0A&apply=true");
+    CHECK_HTML(&r, 422);
+    BODY_HAS(&r, "1 bad rows: nothing was imported.");
+    BODY_HAS(&r, "<td class=\"num\">2</td><td>origin</td>");
+    resp_free(&r);
+    assert_int_equal(count_of("context-issues"), before + 1);
+}
+
 int main(int argc, char **argv)
 {
     int skip = server_driver_from_args(argc, argv); /* sqlite or postgres */
@@ -1721,6 +1766,7 @@ int main(int argc, char **argv)
     };
     const struct CMUnitTest forms[] = {
         cmocka_unit_test(test_new_form),
+        cmocka_unit_test(test_import_page),
         cmocka_unit_test(test_create),
         cmocka_unit_test(test_create_refused_fields),
         cmocka_unit_test(test_create_cross_site),
