@@ -41,6 +41,10 @@ static const cli_verb_permission table[] = {
     {"log", "redact", PERM_ADMIN},     /* irreversible; personal data retention */
     {"log", "keygen", PERM_OPEN},      /* writes two key files, touches no database */
     {"log", "checkpoint", PERM_ADMIN}, /* signs with the server's secret key */
+    /* The risk register's views (cmd_risk_views.c). */
+    {"risk", "heatmap", PERM_READ},
+    {"risk", "flags", PERM_READ},
+    {"risk", "actions", PERM_READ},
     /* Every kind of record. */
     {NULL, "list", PERM_READ},
     {NULL, "show", PERM_READ},
@@ -55,7 +59,8 @@ static isms_permission permission_of(const char *cmd, const char *verb, bool kin
 {
     for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
         const cli_verb_permission *t = &table[i];
-        bool cmd_ok = kind ? t->cmd == NULL : t->cmd && strcmp(t->cmd, cmd) == 0;
+        /* A kind's command takes the rows for every kind, and the rows naming it. */
+        bool cmd_ok = t->cmd ? strcmp(t->cmd, cmd) == 0 : kind;
         bool verb_ok = !t->verb || (verb && strcmp(t->verb, verb) == 0);
         if (cmd_ok && verb_ok)
             return t->perm;

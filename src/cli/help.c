@@ -36,6 +36,11 @@ void help_main(cli_ctx *c)
           "  delete ID [--if-version N] (only kinds that allow it)\n"
           "  history ID [--from V --to V]  the record's versions from the change log;\n"
           "            with --from and --to, what changed between two of them\n\n"
+          "The risk register's views (docs/RISK.md):\n"
+          "  risk heatmap [--residual]  counts per likelihood and impact, with level labels\n"
+          "  risk flags                 untreated, to reassess, acceptance invalidated or\n"
+          "                             expired, accepted with overdue actions\n"
+          "  risk actions [--overdue]   treatment actions by due date (overdue only)\n\n"
           "Kinds:\n",
           o);
     for (size_t i = 0; i < c->reg->nkinds; i++) {
@@ -239,6 +244,11 @@ void help_kind(cli_ctx *c, const isms_kind *k)
     if (k->flags & KF_DELETABLE)
         fprintf(c->out, "  isms %s delete ID [--if-version N]\n", k->name);
     fprintf(c->out, "  isms %s history ID [--from V --to V] [--json]\n", k->name);
+    if (strcmp(k->name, "risk") == 0)
+        fputs("  isms risk heatmap [--residual] [--json]\n"
+              "  isms risk flags [--json]\n"
+              "  isms risk actions [--overdue] [--json]\n",
+              c->out);
     if (k->flags & KF_IMMUTABLE)
         fprintf(c->out, "\n%s records cannot be changed once recorded.\n", k->label);
     if (k->flags & KF_SINGLETON)

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/cmd_risk_views.h"
 #include "cli/output.h"
 #include "core/value.h"
 
@@ -18,7 +19,9 @@
 /* Options that never take a value, in every command. */
 static const char *const flag_options[] = {
     "json", "help",           "all",        "retired", "version",
-    "sql",  "password_stdin", "behind_tls", "enable",  "chain_only", NULL};
+    "sql",  "password_stdin", "behind_tls", "enable",  "chain_only",
+    "residual", "overdue", /* isms risk heatmap --residual, isms risk actions --overdue */
+    NULL};
 
 int cli_usage(cli_ctx *c, const char *fmt, ...)
 {
@@ -102,6 +105,8 @@ static int run_command(cli_ctx *c, const char *cmd)
     }
     if (!k)
         return cli_usage(c, "unknown command '%s'", cmd);
+    if (risk_view_verb(k, verb))
+        return help ? (help_risk_view(c, verb), EXIT_OK) : cmd_risk_view(c, verb);
     if (help || !verb) {
         if (!verb || !help_verb(c, k, verb))
             help_kind(c, k);

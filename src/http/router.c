@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "http/api.h"
+#include "http/api_risk_views.h"
 #include "http/auth.h"
 #include "http/openapi.h"
 #include "web/html.h"
@@ -20,6 +21,11 @@ static const http_route routes[] = {
     {"GET", "/api/v1/log/verify", api_log_verify, PERM_READ},
     /* Irreversible, and about personal data retention: administrators only. */
     {"POST", "/api/v1/log/{seq}/redact", api_log_redact, PERM_ADMIN},
+    /* The risk register's views (docs/API.md): before {kind}/{id}, which would match them. */
+    {"GET", "/api/v1/risks/heatmap", api_risk_heatmap, PERM_READ},
+    {"GET", "/api/v1/risks/heatmap.svg", api_risk_heatmap_svg, PERM_READ},
+    {"GET", "/api/v1/risks/flags", api_risk_flags, PERM_READ},
+    {"GET", "/api/v1/risk-actions/overdue", api_risk_actions_overdue, PERM_READ},
     {"GET", "/api/v1/{kind}", api_list, PERM_READ},
     {"POST", "/api/v1/{kind}", api_create, PERM_WRITE},
     {"GET", "/api/v1/{kind}/{id}", api_get, PERM_READ},

@@ -706,6 +706,11 @@ static const struct expected_route {
     {"GET", "/api/v1/log", PERM_READ, NULL},
     {"GET", "/api/v1/log/verify", PERM_READ, NULL},
     {"POST", "/api/v1/log/{seq}/redact", PERM_ADMIN, "{}"}, /* 400: no reason */
+    /* The risk register's views: read-only. */
+    {"GET", "/api/v1/risks/heatmap", PERM_READ, NULL},
+    {"GET", "/api/v1/risks/heatmap.svg", PERM_READ, NULL},
+    {"GET", "/api/v1/risks/flags", PERM_READ, NULL},
+    {"GET", "/api/v1/risk-actions/overdue", PERM_READ, NULL},
     {"GET", "/api/v1/{kind}", PERM_READ, NULL},
     {"POST", "/api/v1/{kind}", PERM_WRITE, "{}"},
     {"GET", "/api/v1/{kind}/{id}", PERM_READ, NULL},
