@@ -1209,6 +1209,10 @@ static isms_permission route_permission(const isms_registry *reg, const char *me
     route_pattern(reg, path, pattern, sizeof(pattern));
     size_t n;
     const http_route *routes = router_routes(&n);
+    /* A literal route (/api/v1/risks/heatmap) first: the router tries it before {kind}. */
+    for (size_t i = 0; i < n; i++)
+        if (strcasecmp(routes[i].method, method) == 0 && strcmp(routes[i].pattern, path) == 0)
+            return routes[i].permission;
     for (size_t i = 0; i < n; i++)
         if (strcasecmp(routes[i].method, method) == 0 && strcmp(routes[i].pattern, pattern) == 0)
             return routes[i].permission;

@@ -129,7 +129,8 @@ void heatmap_svg(strbuf *b, const heatmap *h)
     char label[96];
     snprintf(label, sizeof(label), "%s risk heat map: %lld risks by likelihood and impact",
              h->residual ? "Residual" : "Current", (long long)(h->heat ? h->heat->total : 0));
-    html_lit(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"heatmap\" role=\"img\"");
+    /* A group, not an img: an img's links would be hidden (axe: nested-interactive). */
+    html_lit(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"heatmap\" role=\"group\"");
     html_attr(b, "aria-label", label);
     html_attr_int(b, "width", width);
     html_attr_int(b, "height", height);

@@ -7,6 +7,12 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+
+import { HtmlValidate } from "html-validate";
+
+import htmlValidateConfig from "./.htmlvalidate.mjs";
 import { launchBrowser } from "./support/browser.mjs";
 import { signIn, startServer } from "./support/server.mjs";
 
@@ -87,4 +93,32 @@ test("the home page shows the current heat map and the flagged risk", async () =
     assert.equal(await page.locator("#home-heatmap a.heat-cell").count(), 25);
     const untreated = page.locator('#flagged-risks .flag[data-flag="untreated"]');
     assert.match(await untreated.textContent(), /RSK-1/);
+});
+
+test("the pages with heat maps are valid HTML and pass axe-core", async () => {
+    const validator = new HtmlValidate(htmlValidateConfig);
+    const problems = [];
+    for (const url of ["/", "/risks", "/risks?likelihood=4&impact=5&method=RM-1"]) {
+        const res = await fetch(`${server.base}${url}`, { headers: server.authHeaders });
+        assert.equal(res.status, 200);
+        const html = await res.text();
+        const report = await validator.validateString(html, "page.html");
+        for (const r of report.results)
+            for (const m of r.messages) problems.push(`${url} ${m.line}:${m.column} ${m.ruleId}: ${m.message}`);
+    }
+    assert.deepEqual(problems, []);
+    const require = createRequire(import.meta.url);
+    const axe = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+    const context = await browser.newContext({ bypassCSP: true });
+    await signIn(context, server);
+    const p = await context.newPage();
+    for (const url of ["/", "/risks"]) {
+        await p.goto(`${server.base}${url}`);
+        await p.addScriptTag({ content: axe });
+        const found = await p.evaluate(async () => (await window.axe.run()).violations
+            .filter((v) => v.impact === "serious" || v.impact === "critical")
+            .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`));
+        assert.deepEqual(found, [], `${url}: axe`);
+    }
+    await context.close();
 });

@@ -79,7 +79,7 @@ static void test_cells_fill_count_link(void **state)
     /* Highest likelihood on top: the first cell drawn is (3, 1). */
     assert_true(strstr(b.ptr, "data-likelihood=\"3\" data-impact=\"1\"") <
                 strstr(b.ptr, "data-likelihood=\"1\" data-impact=\"1\""));
-    assert_non_null(strstr(b.ptr, "role=\"img\" aria-label=\"Current risk heat map: 198 risks"));
+    assert_non_null(strstr(b.ptr, "role=\"group\" aria-label=\"Current risk heat map: 198 risks"));
     strbuf_reset(&b);
     draw(json, true, &b, &a);
     assert_non_null(strstr(b.ptr, "href=\"/risks?residual_likelihood=2&amp;residual_impact=3&amp;"
