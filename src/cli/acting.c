@@ -53,6 +53,10 @@ static const cli_verb_permission table[] = {
     {"risk-campaign", "compare", PERM_READ},
     {"risk-campaign", "due", PERM_READ},
     {"risk-campaign", "close", PERM_WRITE},
+    /* The risk register's views (cmd_risk_views.c). */
+    {"risk", "heatmap", PERM_READ},
+    {"risk", "flags", PERM_READ},
+    {"risk", "actions", PERM_READ},
     /* Every kind of record. */
     {NULL, "list", PERM_READ},
     {NULL, "show", PERM_READ},

@@ -44,6 +44,11 @@ void help_main(cli_ctx *c)
           "            reporting every bad row unless --apply (all rows or none)\n\n"
           "The risk method also has: preset 3|4|5, matrix [RM-n], and\n"
           "  add --definition-file FILE (isms risk-method --help)\n\n"
+          "The risk register's views (docs/RISK.md):\n"
+          "  risk heatmap [--residual]  counts per likelihood and impact, with level labels\n"
+          "  risk flags                 untreated, to reassess, acceptance invalidated or\n"
+          "                             expired, accepted with overdue actions\n"
+          "  risk actions [--overdue]   treatment actions by due date (overdue only)\n\n"
           "Kinds:\n",
           o);
     for (size_t i = 0; i < c->reg->nkinds; i++) {
@@ -257,6 +262,11 @@ void help_kind(cli_ctx *c, const isms_kind *k)
         help_risk_campaign(c, NULL);
     fprintf(c->out, "  isms %s export [--format csv|xlsx] [--output FILE] [--retired]\n", k->name);
     fprintf(c->out, "  isms %s import FILE.csv [--apply] [--json]\n", k->name);
+    if (strcmp(k->name, "risk") == 0)
+        fputs("  isms risk heatmap [--residual] [--json]\n"
+              "  isms risk flags [--json]\n"
+              "  isms risk actions [--overdue] [--json]\n",
+              c->out);
     if (k->flags & KF_IMMUTABLE)
         fprintf(c->out, "\n%s records cannot be changed once recorded.\n", k->label);
     if (k->flags & KF_SINGLETON)

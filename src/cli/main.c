@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "cli/risk_accept.h"
+#include "cli/cmd_risk_views.h"
 #include "cli/output.h"
 #include "cli/risk_method_cli.h"
 #include "core/kinds/kinds.h"
@@ -21,7 +22,9 @@
 /* Options that never take a value, in every command. */
 static const char *const flag_options[] = {
     "json", "help",           "all",        "retired", "version",
-    "sql",  "password_stdin", "behind_tls", "enable",  "chain_only", "exception", "apply", NULL};
+    "sql",  "password_stdin", "behind_tls", "enable",  "chain_only", "exception", "apply",
+    "residual", "overdue", /* isms risk heatmap --residual, isms risk actions --overdue */
+    NULL};
 
 int cli_usage(cli_ctx *c, const char *fmt, ...)
 {
@@ -114,6 +117,8 @@ static int run_command(cli_ctx *c, const char *cmd)
         help_risk_campaign(c, verb);
         return EXIT_OK;
     }
+    if (risk_view_verb(k, verb))
+        return help ? (help_risk_view(c, verb), EXIT_OK) : cmd_risk_view(c, verb);
     if (help || !verb) {
         if (method && verb && help_risk_method_verb(c, verb))
             return help ? EXIT_OK : EXIT_USAGE;

@@ -1640,6 +1640,107 @@ static json_t *security_schemes(void)
         "session's X-CSRF-Token on every change.");
 }
 
+/* The risk register's read-only views (http/api_risk_views.c, docs/API.md "Heat maps and flags"). */
+static json_t *basis_param(void)
+{
+    return query_param("basis",
+                       json_pack("{s:s,s:[s,s],s:s}", "type", "string", "enum", "current",
+                                 "residual", "default", "current"),
+                       json_string("current: likelihood and impact; residual: the residual "
+                                   "scores"));
+}
+
+static json_t *heatmap_schema(void)
+{
+    json_t *cell = json_pack(
+        "{s:s,s:[s,s,s,s,s,s],s:{s:{s:s},s:{s:s},s:{s:s},s:{s:s},s:{s:s},s:{s:s}}}", "type",
+        "object", "required", "likelihood", "impact", "level", "label", "colour", "count",
+        "properties", "likelihood", "type", "integer", "impact", "type", "integer", "level",
+        "type", "integer", "label", "type", "string", "colour", "type", "string", "count",
+        "type", "integer");
+    return json_pack("{s:s,s:[s,s,s,s,s],s:{s:{s:s},s:{s:[s,s]},s:{s:s,s:{s:s}},"
+                     "s:{s:s,s:{s:s}},s:{s:s,s:o},s:{s:s},s:{s:s}}}",
+                     "type", "object", "required", "basis", "method", "cells", "total",
+                     "outdated", "properties", "basis", "type", "string", "method", "type",
+                     "string", "null", "likelihood", "type", "array", "items", "type", "string",
+                     "impact", "type", "array", "items", "type", "string", "cells", "type",
+                     "array", "items", cell, "total", "type", "integer", "outdated", "type",
+                     "integer");
+}
+
+static void risk_view_paths(json_t *paths)
+{
+    json_t *op = operation("riskHeatmap", "risks", "Heat map of the risks",
+                           json_string("Counts of the risks in force scored under the method "
+                                       "in force, per likelihood and impact (or residual "
+                                       "ones); outdated counts the risks on older versions. "
+                                       "method is null when no method is in force."));
+    put(op, "parameters", json_pack("[o]", basis_param()));
+    json_t *rs = new_object();
+    put(rs, "200", response("The heat map", heatmap_schema(), headers(NULL)));
+    add_problems(rs, "400 500 503");
+    put(op, "responses", rs);
+    put(paths, "/api/v1/risks/heatmap", json_pack("{s:o}", "get", op));
+
+    op = operation("riskHeatmapSvg", "risks", "Heat map of the risks as SVG",
+                   json_string("The heat map drawn as SVG: each cell filled with its level's "
+                               "colour, holding its count, linking to the filtered list. 409 "
+                               "when no method is in force."));
+    put(op, "parameters", json_pack("[o]", basis_param()));
+    rs = new_object();
+    json_t *svg = response("The SVG image", NULL, headers(NULL));
+    put(svg, "content", content("image/svg+xml", json_pack("{s:s}", "type", "string")));
+    put(rs, "200", svg);
+    add_problems(rs, "400 409 500 503");
+    put(op, "responses", rs);
+    put(paths, "/api/v1/risks/heatmap.svg", json_pack("{s:o}", "get", op));
+
+    op = operation("riskFlags", "risks", "Flagged risks",
+                   json_string("Each flag (untreated, reassess, acceptance-invalidated, "
+                               "acceptance-expired, accepted-actions-overdue) with how many "
+                               "risks carry it and the first 100 of them, highest level first."));
+    rs = new_object();
+    put(rs, "200",
+        response("The flags",
+                 json_pack("{s:s,s:[s,s],s:{s:{s:s},s:{s:s,s:{s:s,s:[s,s,s],s:{s:{s:s},"
+                           "s:{s:s},s:{s:s,s:{s:s}}}}}}}",
+                           "type", "object", "required", "today", "flags", "properties",
+                           "today", "type", "string", "flags", "type", "array", "items", "type",
+                           "object", "required", "flag", "count", "risks", "properties", "flag",
+                           "type", "string", "count", "type", "integer", "risks", "type",
+                           "array", "items", "type", "string"),
+                 headers(NULL)));
+    add_problems(rs, "400 500 503");
+    put(op, "responses", rs);
+    put(paths, "/api/v1/risks/flags", json_pack("{s:o}", "get", op));
+
+    op = operation("overdueRiskActions", "risk-actions", "Overdue treatment actions",
+                   json_string("Treatment actions neither done nor cancelled whose due date "
+                               "is before today, oldest due first, a page at a time; total "
+                               "counts them all."));
+    put(op, "parameters",
+        json_pack("[o,o]",
+                  query_param("limit",
+                              json_pack("{s:s,s:i,s:i,s:i}", "type", "integer", "minimum", 1,
+                                        "maximum", STORE_PAGE_MAX, "default",
+                                        STORE_PAGE_DEFAULT),
+                              json_string("How many actions a page holds at most")),
+                  query_param("cursor", json_pack("{s:s}", "type", "string"),
+                              json_string("next_cursor of the previous page"))));
+    rs = new_object();
+    put(rs, "200",
+        response("A page of overdue actions",
+                 json_pack("{s:s,s:[s,s,s],s:{s:{s:s,s:o},s:{s:[s,s]},s:{s:s},s:{s:s}}}",
+                           "type", "object", "required", "items", "next_cursor", "total",
+                           "properties", "items", "type", "array", "items",
+                           ref("schemas", "RiskAction"), "next_cursor", "type", "string",
+                           "null", "total", "type", "integer", "today", "type", "string"),
+                 headers(NULL)));
+    add_problems(rs, "400 500 503");
+    put(op, "responses", rs);
+    put(paths, "/api/v1/risk-actions/overdue", json_pack("{s:o}", "get", op));
+}
+
 json_t *openapi_document(const isms_registry *reg, const char *version)
 {
     json_t *doc = new_object();
@@ -1681,6 +1782,8 @@ json_t *openapi_document(const isms_registry *reg, const char *version)
     for (size_t i = 0; i < reg->nkinds; i++)
         kind_paths(paths, reg, reg->kinds[i]);
     risk_accept_paths(paths);
+    if (registry_kind(reg, "risk") && registry_kind(reg, "risk-action"))
+        risk_view_paths(paths);
     secure_operations(paths, reg);
     put(doc, "paths", paths);
     put(doc, "security", json_pack("[{s:[]}]", "bearer"));

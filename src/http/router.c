@@ -6,6 +6,7 @@
 #include "http/api.h"
 #include "http/api_risk_method.h"
 #include "http/api_risk_campaign.h"
+#include "http/api_risk_views.h"
 #include "http/auth.h"
 #include "http/openapi.h"
 #include "web/html.h"
@@ -36,6 +37,11 @@ static const http_route routes[] = {
     {"GET", "/api/v1/risk-campaigns/due", api_risk_campaign_due, PERM_READ},
     {"GET", "/api/v1/risk-campaigns/{id}/coverage", api_risk_campaign_coverage, PERM_READ},
     {"GET", "/api/v1/risk-campaigns/{id}/snapshot", api_risk_campaign_snapshot, PERM_READ},
+    /* The risk register's views (docs/API.md): before {kind}/{id}, which would match them. */
+    {"GET", "/api/v1/risks/heatmap", api_risk_heatmap, PERM_READ},
+    {"GET", "/api/v1/risks/heatmap.svg", api_risk_heatmap_svg, PERM_READ},
+    {"GET", "/api/v1/risks/flags", api_risk_flags, PERM_READ},
+    {"GET", "/api/v1/risk-actions/overdue", api_risk_actions_overdue, PERM_READ},
     {"GET", "/api/v1/{kind}", api_list, PERM_READ},
     {"POST", "/api/v1/{kind}", api_create, PERM_WRITE},
     /* CSV and XLSX (docs/IMPORT-EXPORT.md): before {id}, which they would also match. */

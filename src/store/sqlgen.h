@@ -46,6 +46,8 @@ void accounts_ddl(const sql_dialect *d, strbuf *out);
 /* The DDL of the second factor: TOTP secrets, recovery codes, pending logins, signing. */
 void totp_ddl(const sql_dialect *d, strbuf *out);
 void risk_snapshot_ddl(const sql_dialect *d, strbuf *out);
+/* The covering index of the risk heat maps (not generated from the registry's fields). */
+void risk_heat_ddl(strbuf *out);
 
 /* Append `"name"`: a trusted identifier from the registry. */
 void sql_ident(strbuf *sql, const char *name);

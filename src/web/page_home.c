@@ -5,6 +5,7 @@
 #include "core/clauses.h"
 #include "web/page.h"
 #include "web/record_sections.h"
+#include "web/page_risks.h"
 #include "web/web.h"
 
 /* Records in force of kind k, counted as page_count does. */
@@ -72,6 +73,7 @@ void web_home(http_request *req, http_reply *rep)
         html_lit(b, "</a>\n");
     }
     html_lit(b, "</div>\n");
+    page_risks_home(&pg);
     page_end(&pg);
 }
 

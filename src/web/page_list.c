@@ -9,6 +9,7 @@
 #include "http/list_query.h"
 #include "web/inputs.h"
 #include "web/page.h"
+#include "web/page_risks.h"
 #include "web/web.h"
 
 /* Parameters of the page that the list query does not take. */
@@ -144,6 +145,7 @@ static void records_table(web_page *pg, const store_query *q, const store_page *
     strbuf *b = pg->b;
     const isms_kind *k = pg->req->kind;
     const isms_field *title = kind_role_field(k, ROLE_TITLE);
+    const list_extra *extra = list_extra_of(k);
     html_lit(b, "<div class=\"table-wrap\">\n<table class=\"records\">\n<thead><tr>");
     column_head(pg, "id", "Id", true, q);
     column_head(pg, title->name, title->label, (title->flags & FF_SORTABLE) != 0, q);
@@ -163,6 +165,8 @@ static void records_table(web_page *pg, const store_query *q, const store_page *
         html_record_link(b, k, rec->id, record_title(rec));
         if (rec->retired_at)
             html_lit(b, " <span class=\"badge badge-muted\">retired</span>");
+        if (extra && extra->badge)
+            extra->badge(b, rec);
         html_lit(b, "</td>");
         for (size_t i = 0; i < k->nfields; i++) {
             const isms_field *f = &k->fields[i];
@@ -241,6 +245,12 @@ void web_list(http_request *req, http_reply *rep)
     store_query q;
     bool valid = list_query_from_params(req->reg, k, keys, values, n, req->arena, &q, &st) ==
                  ISMS_OK;
+    const list_extra *extra = list_extra_of(k);
+    if (valid && extra && extra->default_sort &&
+        (!param(req, "sort") || !param(req, "sort")[0])) {
+        q.sort = kind_field(k, extra->default_sort);
+        q.desc = extra->default_desc;
+    }
     web_page pg;
     if (!page_open(&pg, req, rep))
         return;
@@ -275,6 +285,8 @@ void web_list(http_request *req, http_reply *rep)
     transfer_links(&pg);
     html_lit(b, "</div>\n");
     page_heading_end(&pg);
+    if (extra && extra->above)
+        extra->above(&pg);
     filters_form(&pg);
     if (!valid) {
         refused_query_notice(&pg, &st);

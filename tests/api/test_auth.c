@@ -716,6 +716,11 @@ static const struct expected_route {
     {"GET", "/api/v1/risk-campaigns/due", PERM_READ, NULL},
     {"GET", "/api/v1/risk-campaigns/{id}/coverage", PERM_READ, NULL},
     {"GET", "/api/v1/risk-campaigns/{id}/snapshot", PERM_READ, NULL},
+    /* The risk register's views: read-only. */
+    {"GET", "/api/v1/risks/heatmap", PERM_READ, NULL},
+    {"GET", "/api/v1/risks/heatmap.svg", PERM_READ, NULL},
+    {"GET", "/api/v1/risks/flags", PERM_READ, NULL},
+    {"GET", "/api/v1/risk-actions/overdue", PERM_READ, NULL},
     {"GET", "/api/v1/{kind}", PERM_READ, NULL},
     {"POST", "/api/v1/{kind}", PERM_WRITE, "{}"},
     {"GET", "/api/v1/{kind}/export.csv", PERM_READ, NULL},

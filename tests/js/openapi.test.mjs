@@ -405,7 +405,7 @@ test("anonymous callers and roles without the permission get the documented 401 
         }
         const res = await fetch(`${base}${url}`, init);
         const text = await res.text();
-        // Exports answer CSV or XLSX, everything else JSON.
+        // Exports answer CSV or XLSX, the heat map SVG; everything else JSON.
         const json = /json/.test(res.headers.get("content-type") ?? "");
         return { status: res.status, headers: res.headers, json: text && json ? JSON.parse(text) : null };
     };

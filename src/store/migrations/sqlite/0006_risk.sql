@@ -301,3 +301,7 @@ CREATE TABLE "risk_snapshot" (
   "method" INTEGER,
   PRIMARY KEY ("campaign_id", "risk_id")
 );
+
+-- The heat maps' counts read this index only (store_risk_heat.c); written by
+-- sqlgen.c (risk_heat_ddl) for a new database.
+CREATE INDEX "risk__heat" ON "risk" ("method", "retired_at", "likelihood", "impact", "residual_likelihood", "residual_impact");
