@@ -165,6 +165,7 @@ function sampleValue(field) {
     switch (field.type) {
         case "enum": return field.values[0];
         case "boolean": return true;
+        case "integer": return 1; // the lowest level of a scale, and a count
         case "date": return "2027-03-31";
         case "ref": return `@${field.target}`;
         case "reflist": return [`@${field.target}`];
@@ -175,6 +176,9 @@ function sampleValue(field) {
 async function seedKind(k) {
     if (seeded.has(k.name)) return seeded.get(k.name);
     const fields = { ...(SEEDS[k.name] ?? {}) };
+    // A method is a JSON document with rules of its own: the preset the server offers.
+    if (k.name === "risk-method")
+        fields.definition = JSON.stringify((await api("GET", "/risk-method/presets/5")).definition);
     for (const f of k.fields)
         if (f.required && !f.derived && fields[f.name] === undefined) fields[f.name] = sampleValue(f);
     for (const [name, value] of Object.entries(fields)) {
