@@ -38,7 +38,8 @@ static void sign_member(accept_body *b, const char *key, json_t *v, isms_status 
     const char *s = NULL;
     text_member(v, key, &s, st);
     if (s && b->sign.n < FORM_MAX_PAIRS) {
-        b->sign.keys[b->sign.n] = key;
+        /* A literal: the JSON's own key is freed with it. */
+        b->sign.keys[b->sign.n] = strcmp(key, "sign_code") == 0 ? "sign_code" : "sign_password";
         b->sign.values[b->sign.n++] = s;
     }
 }

@@ -133,6 +133,11 @@ static void setup_isms(void)
 static void stop(void)
 {
     int rc = server_stop(&SRV, SIGTERM);
+    if (rc != 0 || server_sanitizer_report(&SRV)) {
+        char *err = server_stderr(&SRV);
+        print_error("isms serve ended with %d:\n%s\n", rc, err);
+        free(err);
+    }
     assert_int_equal(rc, 0);
     assert_false(server_sanitizer_report(&SRV));
     server_cleanup(&SRV);
