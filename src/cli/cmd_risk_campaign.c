@@ -166,9 +166,10 @@ typedef struct compare_args {
     int64_t from, to;
 } compare_args;
 
-static void print_comparison_text(cli_ctx *c, const risk_comparison *cmp)
+static void print_comparison_text(cli_ctx *c, const risk_comparison *cmp, bool first)
 {
-    fprintf(c->out,
+    if (first)
+        fprintf(c->out,
             "CMP-%" PRId64 " -> CMP-%" PRId64 ": %" PRId64 " new, %" PRId64 " closed, %" PRId64
             " raised, %" PRId64 " lowered, %" PRId64 " unchanged; residual %" PRId64
             " raised, %" PRId64 " lowered\n",
@@ -176,7 +177,8 @@ static void print_comparison_text(cli_ctx *c, const risk_comparison *cmp)
             cmp->unchanged, cmp->residual_raised, cmp->residual_lowered);
     text_table t;
     table_init(&t, &c->arena, 5);
-    table_add_row(&t, (const char *[]){"RISK", "CHANGE", "LEVEL", "RESIDUAL", "TITLE"});
+    if (first)
+        table_add_row(&t, (const char *[]){"RISK", "CHANGE", "LEVEL", "RESIDUAL", "TITLE"});
     for (size_t i = 0; i < cmp->n; i++) {
         const risk_compare_row *r = &cmp->rows[i];
         table_add_row(&t, (const char *[]){
@@ -211,7 +213,7 @@ static int print_compare(cli_ctx *c, store_conn *conn, void *arg)
             json_decref(last);
             last = j;
         } else {
-            print_comparison_text(c, &cmp);
+            print_comparison_text(c, &cmp, after == 0);
         }
         after = cmp.next_after;
     } while (after);

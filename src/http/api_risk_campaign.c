@@ -134,14 +134,16 @@ void api_risk_campaign_coverage(http_request *req, http_reply *rep)
 /* 404 for no such campaign, 409 for one still open (no snapshot yet). */
 static isms_err snapshot_exists(store_conn *c, int64_t id, arena *a, isms_status *st)
 {
-    isms_err e = risk_campaign_closed_check(c, id, "id", a, st);
-    if (e != ISMS_EINVALID)
+    isms_record *rec;
+    isms_err e = store_get(c, &kind_risk_campaign, id, a, &rec, st);
+    if (e != ISMS_OK)
         return e;
-    bool missing = strstr(st->fields[0].reason, "no such") != NULL;
-    char detail[256];
-    snprintf(detail, sizeof(detail), "%s", st->fields[0].reason);
-    status_clear(st);
-    return status_fail(st, missing ? ISMS_ENOTFOUND : ISMS_ECONFLICT, "%s", detail);
+    const char *status = record_value(rec, "status")->s;
+    if (!status || strcmp(status, "closed") != 0)
+        return status_fail(st, ISMS_ECONFLICT,
+                           "CMP-%lld is open: it has no snapshot until it is closed",
+                           (long long)id);
+    return ISMS_OK;
 }
 
 void api_risk_campaign_snapshot(http_request *req, http_reply *rep)

@@ -80,7 +80,8 @@ isms_err store_risk_coverage(store_conn *c, int64_t campaign_id, const char *tod
         return e;
     size_t cap = 0;
     db_step r;
-    while ((r = DRV(c)->step(s, st)) == DB_ROW && out->nowners < RISK_COVER_OWNERS_MAX) {
+    /* Past the cap owners are counted in the totals but not listed. */
+    while ((r = DRV(c)->step(s, st)) == DB_ROW) {
         risk_owner_cover o = {.person = col_int(c, s, 0),
                               .name = conn_column_text(c, s, 1, a),
                               .risks = col_int(c, s, 2),
@@ -89,7 +90,8 @@ isms_err store_risk_coverage(store_conn *c, int64_t campaign_id, const char *tod
         out->risks += o.risks;
         out->answered += o.answered;
         out->late += o.late;
-        add_owner(out, &cap, a, &o);
+        if (out->nowners < RISK_COVER_OWNERS_MAX)
+            add_owner(out, &cap, a, &o);
     }
     DRV(c)->reset(s);
     return r == DB_ERROR ? st->code : ISMS_OK;
