@@ -47,6 +47,7 @@ bench: deps $(BENCH_BUILD)/build.ninja
 	scripts/install-deps.sh bench
 	ninja -C $(BENCH_BUILD)
 	$(BENCH_BUILD)/bench/bench-store
+	$(BENCH_BUILD)/bench/bench-risk
 	bench/bench-api.sh $(BENCH_BUILD)
 	bench/bench-api.sh --postgres $(BENCH_BUILD)
 	bench/bench-risk-snapshot.sh $(BENCH_BUILD)

@@ -19,9 +19,11 @@ static const char heat_residual_sql[] =
     "SELECT \"residual_likelihood\", \"residual_impact\", COUNT(*) FROM \"risk\" WHERE "
     "\"method\" = ? AND \"retired_at\" IS NULL AND \"residual_likelihood\" IS NOT NULL AND "
     "\"residual_impact\" IS NOT NULL GROUP BY \"residual_likelihood\", \"residual_impact\"";
+/* Three ranges of the index rather than one "<>", which would read all of it. */
 static const char outdated_sql[] =
-    "SELECT COUNT(*) FROM \"risk\" WHERE \"retired_at\" IS NULL AND (\"method\" IS NULL OR "
-    "\"method\" <> ?)";
+    "SELECT (SELECT COUNT(*) FROM \"risk\" WHERE \"method\" IS NULL AND \"retired_at\" IS NULL) "
+    "+ (SELECT COUNT(*) FROM \"risk\" WHERE \"method\" < ? AND \"retired_at\" IS NULL) "
+    "+ (SELECT COUNT(*) FROM \"risk\" WHERE \"method\" > ? AND \"retired_at\" IS NULL)";
 
 /* The single number a COUNT statement returns. */
 static isms_err count_one(store_conn *c, db_stmt *s, int64_t *out, isms_status *st)
@@ -56,7 +58,7 @@ isms_err store_risk_heat(store_conn *c, int64_t method_id, bool residual, store_
     d->reset(s);
     if (r == DB_ERROR)
         return st->code;
-    if ((e = conn_prepare_bound(c, &s, st, outdated_sql, "i", method_id)) != ISMS_OK)
+    if ((e = conn_prepare_bound(c, &s, st, outdated_sql, "ii", method_id, method_id)) != ISMS_OK)
         return e;
     return count_one(c, s, &out->outdated, st);
 }
