@@ -150,6 +150,8 @@ json_t *registry_to_json(const isms_registry *reg)
         json_object_set_new(o, "immutable", json_boolean(k->flags & KF_IMMUTABLE));
         json_object_set_new(o, "deletable", json_boolean(k->flags & KF_DELETABLE));
         json_object_set_new(o, "singleton", json_boolean(k->flags & KF_SINGLETON));
+        /* Made only by a signing act (risk-acceptance): the generic create refuses it. */
+        json_object_set_new(o, "signed", json_boolean(k->flags & KF_SIGNED));
         if (k->parent_field)
             json_object_set_new(o, "parent_field", json_string(k->parent_field));
         json_t *fields = json_array();

@@ -264,6 +264,16 @@ test("a record created through the API matches its schema, for every kind", asyn
         // A method is a JSON document with rules of its own: take the preset the server offers.
         if (k.name === "risk-method")
             body.definition = JSON.stringify((await api("GET", "/api/v1/risk-method/presets/5")).json.definition);
+        if (k.signed) {
+            // A signature is made by a signing act with a session (POST /api/v1/risks/{id}/accept);
+            // the generic create refuses it, and says where to sign.
+            for (const name of createSchema.required)
+                if (body[name] === undefined) body[name] = sample(createSchema.properties[name], name);
+            const refused = await api("POST", `/api/v1/${k.plural}`, body);
+            assert.equal(refused.status, 403, `create ${k.name}: ${JSON.stringify(refused.json)}`);
+            assert.match(refused.json.detail, /signed with the signer's own credentials/);
+            continue;
+        }
         let res;
         // Rules across fields (a reason for an exclusion, ...) name the fields they need.
         for (let attempt = 0; attempt < 4; attempt++) {
@@ -297,10 +307,12 @@ test("every documented path answers on the server, with a documented status", as
     for (const [template, item] of Object.entries(doc.paths)) {
         const plural = /^\/api\/v1\/([^/]+)\/\{id\}/.exec(template)?.[1];
         let url = template.replace("{size}", "5");
+        let absent = false; // a signed kind has no record here: its paths answer 404
         if (plural) {
             const k = byPlural.get(plural);
             const rec = created.get(k.name);
             url = template.replace("{id}", rec ? rec.id : `${k.prefix}-1`);
+            absent = !rec && k.signed;
         }
         for (const method of ["get", "post", "patch", "delete"]) {
             const op = item[method];
@@ -309,7 +321,8 @@ test("every documented path answers on the server, with a documented status", as
             const body = method === "get" || method === "delete" ? undefined : {};
             const res = await api(method.toUpperCase(), url, body);
             asked++;
-            assert.notEqual(res.status, 404, `${method.toUpperCase()} ${url}: ${JSON.stringify(res.json)}`);
+            if (!absent)
+                assert.notEqual(res.status, 404, `${method.toUpperCase()} ${url}: ${JSON.stringify(res.json)}`);
             assert.ok(String(res.status) in op.responses,
                 `${method.toUpperCase()} ${url} answered ${res.status}, not documented ` +
                 `(${Object.keys(op.responses).join(", ")}): ${JSON.stringify(res.json)}`);
