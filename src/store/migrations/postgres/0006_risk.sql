@@ -279,10 +279,12 @@ CREATE INDEX "risk_review__campaign" ON "risk_review" ("campaign", "id");
 CREATE INDEX "risk_review__risk" ON "risk_review" ("risk", "id");
 CREATE INDEX "risk_review__outcome" ON "risk_review" ("outcome", "id");
 -- Snapshots of the risk register taken when an assessment campaign closes
--- (8.2); never changed afterwards
+-- (8.2); never changed afterwards. Only isms writes them, from the risks in
+-- force, in the transaction that closes the campaign: no foreign keys, whose
+-- checks per row made a snapshot of 100,000 risks five times slower
 CREATE TABLE "risk_snapshot" (
-  "campaign_id" BIGINT NOT NULL REFERENCES "risk_campaign" ("id"),
-  "risk_id" BIGINT NOT NULL REFERENCES "risk" ("id"),
+  "campaign_id" BIGINT NOT NULL,
+  "risk_id" BIGINT NOT NULL,
   "risk_version" BIGINT NOT NULL,
   "title" TEXT COLLATE "C" NOT NULL,
   "owner" BIGINT,
