@@ -18,7 +18,7 @@ set -eu
 # src/report, docs/IMPORT-EXPORT.md.
 PACKAGES="gcc make pkg-config meson ninja-build libsqlite3-dev libjansson-dev libcmocka-dev
           libmicrohttpd-dev libcurl4-openssl-dev libsodium-dev libssl-dev liboath-dev libqrencode-dev
-          libpq-dev postgresql libcsv-dev libxlsxwriter-dev
+          libpq-dev postgresql libcsv-dev libxlsxwriter-dev unzip
           chromium"
 BENCH_PACKAGES="wrk curl sqlite3"
 
