@@ -17,8 +17,8 @@ set -eu
 # dynamically) and libxlsxwriter writes the XLSX exports in constant memory (BSD):
 # src/report, docs/IMPORT-EXPORT.md.
 PACKAGES="gcc make pkg-config meson ninja-build libsqlite3-dev libjansson-dev libcmocka-dev
-          libmicrohttpd-dev libcurl4-openssl-dev libsodium-dev liboath-dev libqrencode-dev
-          libpq-dev postgresql libcsv-dev libxlsxwriter-dev
+          libmicrohttpd-dev libcurl4-openssl-dev libsodium-dev libssl-dev liboath-dev libqrencode-dev
+          libpq-dev postgresql libcsv-dev libxlsxwriter-dev unzip
           chromium"
 BENCH_PACKAGES="wrk curl sqlite3"
 

@@ -8,6 +8,7 @@
 #include "cli/output.h"
 #include "report/record_export.h"
 #include "report/record_import.h"
+#include "report/risk_workbook.h"
 
 /* --- progress on a terminal ------------------------------------------------------ */
 
@@ -65,7 +66,7 @@ static int export_to(cli_ctx *c, store_conn *conn, const isms_kind *k, bool xlsx
                      const char *path, const export_options *opt, isms_status *st)
 {
     if (xlsx)
-        return record_export_xlsx(conn, &k, 1, path, opt, st) == ISMS_OK ? EXIT_OK
+        return report_export_xlsx(conn, k, path, opt, st) == ISMS_OK ? EXIT_OK
                                                                         : cli_fail(c, st);
     FILE *f = path ? fopen(path, "wb") : c->out;
     if (!f) {

@@ -336,6 +336,12 @@ bool help_verb(cli_ctx *c, const isms_kind *k, const char *verb)
                 "starting with = + - @ or a tab gets a leading ' (spreadsheet formula\n"
                 "guard), removed again on import. See docs/IMPORT-EXPORT.md.\n",
                 k->name, k->name);
+        if (strcmp(k->name, "risk") == 0)
+            fprintf(c->out, "\nThe risk workbook (--format xlsx) has four sheets: register (the\n"
+                            "risks), actions (the treatment actions), method (the method in\n"
+                            "force: scales, levels and the matrix in the levels' colours) and\n"
+                            "heat map counts (risks per likelihood x impact, current and\n"
+                            "residual).\n");
         return true;
     }
     if (strcmp(verb, "import") == 0) {

@@ -84,6 +84,23 @@ isms_err risk_method_current(store_conn *c, arena *a, const risk_method **m, int
     return method_of(page.items[0], a, m, st);
 }
 
+/* The memo's value when no method is in force (a NULL memo means none is kept). */
+static const char no_method;
+
+isms_err risk_method_in_force(store_txn *t, const risk_method **m, int64_t *id,
+                              isms_status *st)
+{
+    const void *kept = store_txn_memo(t, &kind_risk_method, id);
+    if (kept) {
+        *m = kept == &no_method ? NULL : kept;
+        return ISMS_OK;
+    }
+    isms_err e = risk_method_current(store_txn_conn(t), store_txn_memo_arena(t), m, id, st);
+    if (e == ISMS_OK)
+        store_txn_memo_put(t, &kind_risk_method, *id, *m ? (const void *)*m : &no_method);
+    return e;
+}
+
 isms_err risk_method_load(store_conn *c, int64_t id, arena *a, const risk_method **m,
                           isms_status *st)
 {

@@ -14,6 +14,14 @@
 isms_err risk_method_current(store_conn *c, arena *a, const risk_method **m, int64_t *id,
                              isms_status *st);
 
+/*
+ * The version in force as risk_method_current answers it, looked up once per
+ * write transaction: kept on t (store_txn_memo) until a risk-method record is
+ * written in it, so an import of many risks reads and matches it once.
+ */
+isms_err risk_method_in_force(store_txn *t, const risk_method **m, int64_t *id,
+                              isms_status *st);
+
 /* Version id (retired or not); ISMS_ENOTFOUND if there is none. */
 isms_err risk_method_load(store_conn *c, int64_t id, arena *a, const risk_method **m,
                           isms_status *st);

@@ -123,7 +123,7 @@ isms_err risk_prepare(store_txn *t, const isms_record *old, isms_record *rec, ar
 {
     const risk_method *m;
     int64_t id;
-    isms_err e = risk_method_current(store_txn_conn(t), a, &m, &id, st);
+    isms_err e = risk_method_in_force(t, &m, &id, st);
     if (e != ISMS_OK)
         return e;
     if (!m)

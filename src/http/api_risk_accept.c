@@ -118,8 +118,10 @@ static bool decode(http_request *req, http_reply *rep, accept_body *b, isms_stat
     b->role = b->role ? arena_strdup(req->arena, b->role) : NULL;
     b->rationale = b->rationale ? arena_strdup(req->arena, b->rationale) : NULL;
     b->until = b->until ? arena_strdup(req->arena, b->until) : NULL;
-    for (size_t i = 0; i < b->sign.n; i++)
+    for (size_t i = 0; i < b->sign.n; i++) { /* the keys too: they are the JSON's */
+        b->sign.keys[i] = arena_strdup(req->arena, b->sign.keys[i]);
         b->sign.values[i] = arena_strdup(req->arena, b->sign.values[i]);
+    }
     json_decref(body);
     return true;
 }

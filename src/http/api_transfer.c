@@ -11,6 +11,7 @@
 #include "http/api.h"
 #include "report/record_export.h"
 #include "report/record_import.h"
+#include "report/risk_workbook.h"
 
 /* The one query parameter a route takes, as true or false; anything else is 400. */
 static bool bool_param(http_request *req, http_reply *rep, const char *name, bool *out)
@@ -110,7 +111,7 @@ void api_export_xlsx(http_request *req, http_reply *rep)
     store_conn *c = borrow_conn(req, rep);
     isms_err e = ISMS_EBUSY;
     if (c) {
-        e = record_export_xlsx(c, &req->kind, 1, path, &opt, &st);
+        e = report_export_xlsx(c, req->kind, path, &opt, &st);
         store_return(c);
     }
     strbuf_reset(&rep->body);

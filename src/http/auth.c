@@ -217,8 +217,9 @@ bool auth_csrf_ok(http_request *req)
         return token_equal(req->csrf_header, req->session_csrf);
     const char *ct = req->content_type;
     size_t n = strlen("application/x-www-form-urlencoded");
-    if (!ct || strncasecmp(ct, "application/x-www-form-urlencoded", n) != 0)
-        return false;
+    if (!form_is_multipart(ct) && (!ct || strncasecmp(ct, "application/x-www-form-urlencoded",
+                                                      n) != 0))
+        return false; /* a form's token is read only from a form (a file upload is one too) */
     isms_status st;
     status_clear(&st);
     const form_data *form = form_of_request(req, &st);

@@ -39,6 +39,8 @@ typedef struct http_request {
     const char *param_keys[REQUEST_MAX_PARAMS];
     const char *param_values[REQUEST_MAX_PARAMS];
     size_t nparams;
+    struct MHD_Connection *conn; /* the request's connection (the multipart form decoder,
+                                  * web/form.c); NULL when there is none (the fuzzer) */
     const char *body;        /* NUL-terminated; length in body_len */
     size_t body_len;
     const char *if_match;    /* the If-Match header, or NULL */

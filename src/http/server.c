@@ -238,6 +238,7 @@ static enum MHD_Result dispatch(http_server *srv, struct MHD_Connection *conn,
     http_request req = {
         .method = method,
         .path = url,
+        .conn = conn,
         .body = rs->body.ptr,
         .body_len = rs->body.len,
         .if_match = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "If-Match"),

@@ -7,6 +7,7 @@
 #include "core/record.h"
 #include "core/value.h"
 #include "report/csv_write.h"
+#include "report/heatmap_svg.h"
 #include "report/record_export.h"
 
 /* The longest row a CSV export formats at once: every field at its maximum length,
@@ -163,9 +164,14 @@ bool export_sink_strbuf(void *arg, const char *data, size_t len)
 
 /* --- XLSX ---------------------------------------------------------------------- */
 
+enum { XLSX_FILLS_MAX = 32 }; /* distinct fill colours of a book; past it, cells are plain */
+
 struct xlsx_book {
     lxw_workbook *wb;
     lxw_format *bold; /* the header row */
+    char fill_colour[XLSX_FILLS_MAX][8]; /* "#RRGGBB" of each fill format made */
+    lxw_format *fill[XLSX_FILLS_MAX];
+    size_t nfills;
 };
 
 isms_err xlsx_book_open(xlsx_book **out, const char *path, isms_status *st)
@@ -200,16 +206,42 @@ typedef struct sheet_state {
     lxw_worksheet *ws;
     lxw_row_t row;
     isms_status *st;
+    const char **fills; /* NULL, or per cell a "#RRGGBB" fill or NULL */
 } sheet_state;
+
+/* The format filling a cell with colour "#RRGGBB" (made once per book), or NULL. */
+static lxw_format *fill_format(xlsx_book *b, const char *colour)
+{
+    if (!colour || strlen(colour) != 7 || colour[0] != '#')
+        return NULL;
+    for (size_t i = 0; i < b->nfills; i++)
+        if (strcmp(b->fill_colour[i], colour) == 0)
+            return b->fill[i];
+    char *end;
+    unsigned long rgb = strtoul(colour + 1, &end, 16);
+    if (*end || b->nfills == XLSX_FILLS_MAX)
+        return NULL;
+    lxw_format *f = workbook_add_format(b->wb);
+    format_set_bg_color(f, (lxw_color_t)rgb);
+    format_set_pattern(f, LXW_PATTERN_SOLID);
+    /* the text colour that reads best on the fill, as the heat map picks it */
+    format_set_font_color(f, strcmp(heatmap_text_colour(colour), "#FFFFFF") == 0 ? LXW_COLOR_WHITE
+                                                                                  : LXW_COLOR_BLACK);
+    memcpy(b->fill_colour[b->nfills], colour, 8);
+    b->fill[b->nfills++] = f;
+    return f;
+}
 
 /* Cells are written as strings, never as formulas, so no guard is needed here. */
 static bool sheet_row(void *arg, const char *const *cells, size_t n)
 {
     sheet_state *ss = arg;
-    lxw_format *fmt = ss->row == 0 ? ss->b->bold : NULL;
     for (size_t i = 0; i < n; i++) {
         if (!cells[i] || !cells[i][0])
             continue;
+        lxw_format *fmt = ss->row == 0 ? ss->b->bold : NULL;
+        if (ss->row > 0 && ss->fills)
+            fmt = fill_format(ss->b, ss->fills[i]);
         lxw_error e = worksheet_write_string(ss->ws, ss->row, (lxw_col_t)i, cells[i], fmt);
         if (e != LXW_NO_ERROR) {
             status_fail(ss->st, ISMS_ETOOBIG, "row %u: %s", (unsigned)ss->row + 1,
@@ -231,8 +263,9 @@ isms_err xlsx_sheet_records(xlsx_book *b, store_conn *c, const isms_kind *k, con
     return e;
 }
 
-isms_err xlsx_sheet_rows(xlsx_book *b, const char *name, const char *const *header, size_t ncols,
-                         xlsx_rows_fn next, void *arg, isms_status *st)
+isms_err xlsx_sheet_filled_rows(xlsx_book *b, const char *name, const char *const *header,
+                                size_t ncols, xlsx_filled_rows_fn next, void *arg,
+                                isms_status *st)
 {
     sheet_state ss = {.b = b, .st = st};
     isms_err e = add_sheet(b, name, &ss.ws, st);
@@ -241,17 +274,40 @@ isms_err xlsx_sheet_rows(xlsx_book *b, const char *name, const char *const *head
     if (!sheet_row(&ss, header, ncols))
         return st->code;
     const char **cells = calloc(ncols ? ncols : 1, sizeof(char *));
-    if (!cells)
+    const char **fills = calloc(ncols ? ncols : 1, sizeof(char *));
+    if (!cells || !fills)
         abort();
+    ss.fills = fills;
     while (e == ISMS_OK) {
         memset(cells, 0, sizeof(char *) * ncols);
-        if (!next(arg, cells))
+        memset(fills, 0, sizeof(char *) * ncols);
+        if (!next(arg, cells, fills))
             break;
         if (!sheet_row(&ss, cells, ncols))
             e = st->code;
     }
     free(cells);
+    free(fills);
     return e;
+}
+
+typedef struct plain_rows {
+    xlsx_rows_fn next;
+    void *arg;
+} plain_rows;
+
+static bool next_plain(void *arg, const char **cells, const char **fills)
+{
+    (void)fills;
+    plain_rows *p = arg;
+    return p->next(p->arg, cells);
+}
+
+isms_err xlsx_sheet_rows(xlsx_book *b, const char *name, const char *const *header, size_t ncols,
+                         xlsx_rows_fn next, void *arg, isms_status *st)
+{
+    plain_rows p = {.next = next, .arg = arg};
+    return xlsx_sheet_filled_rows(b, name, header, ncols, next_plain, &p, st);
 }
 
 isms_err xlsx_book_close(xlsx_book *b, isms_status *st)

@@ -71,6 +71,13 @@ typedef bool (*xlsx_rows_fn)(void *arg, const char **cells);
 isms_err xlsx_sheet_rows(xlsx_book *b, const char *name, const char *const *header, size_t ncols,
                          xlsx_rows_fn next, void *arg, isms_status *st);
 
+/* The same with a fill per cell: next sets fills[i] to "#RRGGBB" to colour cell i
+ * (the text then black or white, whichever reads better), or leaves it NULL. */
+typedef bool (*xlsx_filled_rows_fn)(void *arg, const char **cells, const char **fills);
+isms_err xlsx_sheet_filled_rows(xlsx_book *b, const char *name, const char *const *header,
+                                size_t ncols, xlsx_filled_rows_fn next, void *arg,
+                                isms_status *st);
+
 /* Write the file and free the book (also after a failure). */
 isms_err xlsx_book_close(xlsx_book *b, isms_status *st);
 

@@ -16,6 +16,13 @@ struct store_txn {
     bool log_known;
     int64_t log_seq;
     char log_hash[CHANGELOG_HEX];
+    /* One value kept for the rest of the transaction (store_txn_memo), dropped
+     * when a record of memo_kind is written in it; memo_arena holds what the
+     * caller allocates for it and is freed when the transaction ends. */
+    const isms_kind *memo_kind;
+    int64_t memo_id;
+    const void *memo_value;
+    arena memo_arena;
 };
 
 struct store_conn {

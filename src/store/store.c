@@ -246,6 +246,8 @@ isms_err store_begin(store_conn *c, const isms_write_ctx *ctx, store_txn **out,
     c->txn.conn = c;
     c->txn.ctx = ctx;
     c->txn.log_known = false;
+    c->txn.memo_kind = NULL;
+    arena_init(&c->txn.memo_arena);
     *out = &c->txn;
     return ISMS_OK;
 }
@@ -272,6 +274,10 @@ static void txn_end(store_conn *c)
 {
     if (c->in_txn && c->owner->driver->one_writer)
         pthread_mutex_unlock(&c->owner->write_lock);
+    if (c->in_txn) {
+        c->txn.memo_kind = NULL;
+        arena_dispose(&c->txn.memo_arena);
+    }
     c->in_txn = false;
 }
 
@@ -347,6 +353,32 @@ isms_err store_write_again(store *s, const isms_write_ctx *ctx, store_write_fn f
 store_conn *store_txn_conn(store_txn *t)
 {
     return t->conn;
+}
+
+const void *store_txn_memo(store_txn *t, const isms_kind *k, int64_t *id)
+{
+    if (t->memo_kind != k)
+        return NULL;
+    *id = t->memo_id;
+    return t->memo_value;
+}
+
+void store_txn_memo_put(store_txn *t, const isms_kind *k, int64_t id, const void *value)
+{
+    t->memo_kind = k;
+    t->memo_id = id;
+    t->memo_value = value;
+}
+
+arena *store_txn_memo_arena(store_txn *t)
+{
+    return &t->memo_arena;
+}
+
+void store_txn_forget(store_txn *t, const isms_kind *k)
+{
+    if (t->memo_kind == k)
+        t->memo_kind = NULL;
 }
 
 const isms_write_ctx *store_txn_ctx(const store_txn *t)

@@ -88,6 +88,19 @@ isms_err store_write(store *s, const isms_write_ctx *ctx, store_write_fn fn, voi
 const isms_write_ctx *store_txn_ctx(const store_txn *t);
 
 /*
+ * A memo for the rest of a write transaction: one value, keyed by a kind,
+ * such as the parsed risk method in force that every risk write needs.
+ * store_txn_memo answers the value (and its id) put for k, or NULL. Writing
+ * a record of k in the transaction (store_insert, update, retire, delete)
+ * forgets it, and so does the end of the transaction. Memory the value needs
+ * comes from store_txn_memo_arena, freed when the transaction ends.
+ */
+const void *store_txn_memo(store_txn *t, const isms_kind *k, int64_t *id);
+void store_txn_memo_put(store_txn *t, const isms_kind *k, int64_t id, const void *value);
+arena *store_txn_memo_arena(store_txn *t);
+void store_txn_forget(store_txn *t, const isms_kind *k);
+
+/*
  * store_write, run again when it failed transiently (st->retryable: a
  * serialization failure or deadlock, a lost connection), up to
  * STORE_WRITE_ATTEMPTS times in all; after that the failure stands (busy).

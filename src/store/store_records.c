@@ -196,6 +196,7 @@ static isms_err write_links(store_txn *t, const isms_record *rec, bool replace, 
 
 isms_err store_insert(store_txn *t, isms_record *rec, isms_status *st)
 {
+    store_txn_forget(t, rec->kind);
     store_conn *c = t->conn;
     const store_driver *d = DRV(c);
     db_stmt *s;
@@ -246,6 +247,7 @@ static isms_err explain_miss(store_conn *c, const isms_kind *k, int64_t id, isms
 
 isms_err store_update(store_txn *t, isms_record *rec, int64_t expected_version, isms_status *st)
 {
+    store_txn_forget(t, rec->kind);
     store_conn *c = t->conn;
     const store_driver *d = DRV(c);
     db_stmt *s;
@@ -272,6 +274,7 @@ isms_err store_update(store_txn *t, isms_record *rec, int64_t expected_version, 
 isms_err store_retire(store_txn *t, const isms_kind *k, int64_t id, int64_t expected_version,
                       const char *reason, isms_status *st)
 {
+    store_txn_forget(t, k);
     store_conn *c = t->conn;
     const store_driver *d = DRV(c);
     db_stmt *s;
@@ -293,6 +296,7 @@ isms_err store_retire(store_txn *t, const isms_kind *k, int64_t id, int64_t expe
 isms_err store_delete(store_txn *t, const isms_kind *k, int64_t id, int64_t expected_version,
                       isms_status *st)
 {
+    store_txn_forget(t, k);
     store_conn *c = t->conn;
     const store_driver *d = DRV(c);
     db_stmt *s;

@@ -1,11 +1,13 @@
 /*
- * Decoding of application/x-www-form-urlencoded bodies (the web forms), as
+ * Decoding of application/x-www-form-urlencoded bodies (the web forms; and
+ * multipart/form-data for file uploads, form_of_request), as
  * strictly as the JSON decoder: bad percent escapes, NUL bytes, text that is
  * not UTF-8 and too many pairs are refused with a reason.
  */
 #ifndef ISMS_WEB_FORM_H
 #define ISMS_WEB_FORM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/status.h"
@@ -24,10 +26,16 @@ isms_err form_decode(const char *body, size_t len, arena *a, form_data *out, ism
 
 struct http_request;
 
+/* Whether content_type is multipart/form-data (a form with a file field). */
+bool form_is_multipart(const char *content_type);
+
 /*
  * The request's body decoded as a form, decoded once and kept on the request
  * (the CSRF check and the handler both read it). NULL with st set when the
- * body is malformed.
+ * body is malformed. A multipart/form-data body (a file upload) is decoded by
+ * libmicrohttpd's MHD_PostProcessor into the same pairs, a file field's value
+ * being the file's content, held to the same rules (no NUL, UTF-8, at most
+ * FORM_MAX_PAIRS fields); its size is bounded by the body's limit.
  */
 form_data *form_of_request(struct http_request *req, isms_status *st);
 

@@ -676,7 +676,22 @@ bool web_same_origin(const http_request *req)
            strcmp(req->sec_fetch_site, "none") == 0;
 }
 
+static bool post_allowed(http_request *req, http_reply *rep, bool upload);
+
 bool web_post_allowed(http_request *req, http_reply *rep)
+{
+    return post_allowed(req, rep, false);
+}
+
+form_data *web_post_upload_form(http_request *req, http_reply *rep)
+{
+    if (!post_allowed(req, rep, true))
+        return NULL;
+    return web_request_form(req, rep);
+}
+
+/* A form from our own pages, urlencoded (or multipart/form-data where a file is uploaded). */
+static bool post_allowed(http_request *req, http_reply *rep, bool upload)
 {
     if (!web_same_origin(req)) {
         web_error_page(req, rep, 403, "Forbidden",
@@ -686,6 +701,8 @@ bool web_post_allowed(http_request *req, http_reply *rep)
     }
     const char *ct = req->content_type;
     size_t n = strlen("application/x-www-form-urlencoded");
+    if (upload && form_is_multipart(ct))
+        return true;
     if (!ct || strncasecmp(ct, "application/x-www-form-urlencoded", n) != 0 ||
         (ct[n] != '\0' && ct[n] != ';')) {
         web_error_page(req, rep, 415, "Unsupported form",

@@ -143,6 +143,9 @@ bool web_post_allowed(http_request *req, http_reply *rep);
 /* The POST checks, then the form decoded into the arena; NULL with the reply set. */
 form_data *web_post_form(http_request *req, http_reply *rep);
 
+/* The same for a form with a file field: multipart/form-data is accepted too. */
+form_data *web_post_upload_form(http_request *req, http_reply *rep);
+
 /* The form alone (after web_post_allowed); NULL with the reply set (400 naming the field). */
 form_data *web_request_form(http_request *req, http_reply *rep);
 

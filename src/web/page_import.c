@@ -1,8 +1,9 @@
 /*
- * The import page of every kind (docs/WEB.md, docs/IMPORT-EXPORT.md): CSV
- * pasted into a text area, checked by a dry run that lists every bad row, and
- * imported with "Apply". (A file upload needs a multipart decoder in the
- * server; pasting keeps the form an ordinary urlencoded one.)
+ * The import page of every kind (docs/WEB.md, docs/IMPORT-EXPORT.md): a CSV
+ * file chosen (multipart/form-data, decoded by libmicrohttpd's post processor,
+ * web/form.c) or CSV pasted into a text area, checked by a dry run that lists
+ * every bad row, and imported with "Apply". The CSV checked is shown in the
+ * text area, so "Apply" sends exactly what was checked.
  */
 #include <stdio.h>
 #include <string.h>
@@ -78,21 +79,28 @@ static void import_page(http_request *req, http_reply *rep, unsigned status, con
     snprintf(title, sizeof(title), "Import %s", label_in_text(req->arena, k->label_plural));
     page_begin(&pg, status, title);
     page_heading(&pg, k->label_plural, title,
-                 "Paste CSV: a header row naming the columns (id, field names or labels), then "
-                 "one row per record. A row whose id names a record updates it. Check first: "
-                 "nothing is written until you apply, and then all rows or none.");
+                 "Choose a CSV file or paste CSV: a header row naming the columns (id, field "
+                 "names or labels), then one row per record. A row whose id names a record "
+                 "updates it. Check first: nothing is written until you apply, and then all "
+                 "rows or none.");
     page_heading_end(&pg);
     outcome(&pg, r, st, ran);
     strbuf *b = pg.b;
     strbuf url;
     strbuf_init(&url, 256);
     import_url(&url, k);
-    html_lit(b, "<form class=\"form\" method=\"post\"");
+    html_lit(b, "<form class=\"form\" method=\"post\" enctype=\"multipart/form-data\"");
     html_url_attr(b, "action", url.ptr);
     html_lit(b, ">\n");
     page_csrf_field(&pg);
-    html_lit(b, "<div class=\"field\"><label for=\"f-csv\">CSV</label>"
-                "<textarea id=\"f-csv\" name=\"csv\" rows=\"16\" required>");
+    html_lit(b, "<div class=\"field\"><label for=\"f-file\">CSV file</label>"
+                "<input id=\"f-file\" type=\"file\" name=\"file\" accept=\".csv,text/csv\" "
+                "aria-describedby=\"f-file-help\">"
+                "<p class=\"hint\" id=\"f-file-help\">At most ");
+    html_int(b, IMPORT_FILE_MAX >> 20);
+    html_lit(b, " MiB. A file chosen is used instead of the text below.</p></div>\n"
+                "<div class=\"field\"><label for=\"f-csv\">Or paste CSV</label>"
+                "<textarea id=\"f-csv\" name=\"csv\" rows=\"16\">");
     html_text(b, csv ? csv : "");
     html_lit(b, "</textarea></div>\n<div class=\"form-actions\">"
                 "<button class=\"button\" type=\"submit\">Check</button>");
@@ -114,19 +122,25 @@ void web_import_form(http_request *req, http_reply *rep)
 
 void web_import(http_request *req, http_reply *rep)
 {
-    form_data *form = web_post_form(req, rep);
+    form_data *form = web_post_upload_form(req, rep);
     if (!form)
         return;
-    const char *csv = form_get(form, "csv");
+    const char *file = form_get(form, "file");
+    const char *csv = file && file[0] ? file : form_get(form, "csv");
     const char *apply = form_get(form, "apply");
     import_options opt = {.apply = apply && strcmp(apply, "true") == 0};
-    isms_write_ctx ctx;
-    write_ctx_for(&ctx, &req->principal, "import");
     isms_status st;
     status_clear(&st);
-    import_result r;
-    isms_err e = record_import_csv(req->store, &ctx, req->kind, csv ? csv : "",
-                                   csv ? strlen(csv) : 0, &opt, &r, &st);
+    import_result r = {0};
+    if (!csv || !csv[0]) {
+        status_field(&st, "file", "choose a CSV file, or paste CSV");
+        status_fail(&st, ISMS_EINVALID, "Choose a CSV file, or paste CSV into the text area.");
+        import_page(req, rep, 422, NULL, &r, &st, true);
+        return;
+    }
+    isms_write_ctx ctx;
+    write_ctx_for(&ctx, &req->principal, "import");
+    isms_err e = record_import_csv(req->store, &ctx, req->kind, csv, strlen(csv), &opt, &r, &st);
     unsigned status = e == ISMS_OK ? 200 : r.bad ? 422 : (unsigned)isms_err_http_status(e);
     import_page(req, rep, status, csv, &r, &st, true);
     import_result_dispose(&r);

@@ -2481,6 +2481,108 @@ static void test_import_round_trip(void **state)
     TEXT_HAS(f->r.out, "\"import\"");
 }
 
+/* One part of a zip file (an XLSX), as `unzip -p` prints it; held by the fixture. */
+static const char *unzip_part(fx *f, const char *zip, const char *part)
+{
+    FILE *p = popen(fmt(f, "unzip -p '%s' '%s'", zip, part), "r");
+    assert_non_null(p);
+    strbuf b;
+    strbuf_init(&b, 1u << 20);
+    char buf[4096];
+    for (size_t n; (n = fread(buf, 1, sizeof(buf), p)) > 0;)
+        strbuf_add(&b, buf, n);
+    assert_int_equal(pclose(p), 0);
+    char *text = hold(f, strdup(b.ptr ? b.ptr : ""));
+    strbuf_dispose(&b);
+    return text;
+}
+
+static void seed_risks(fx *f)
+{
+    add_person(f, "Ann Owner", "PER-1");
+    RUN(f, 0, "risk", "add", "--title", "Laptop theft", "--owner", "PER-1", "--likelihood", "4",
+        "--impact", "5", "--residual-likelihood", "2", "--residual-impact", "3", "--treatment",
+        "modify", "--controls", "5.15, 8.24", "--review-date", "2099-12-31", "--description",
+        "A \"stolen\" laptop,\nunencrypted");
+    RUN(f, 0, "risk", "add", "--title", "=Flood", "--owner", "PER-1", "--likelihood", "1",
+        "--impact", "2");
+    RUN(f, 0, "risk-action", "add", "--title", "Encrypt disks", "--owner", "PER-1",
+        "--due-date", "2099-01-31", "--risks", "RSK-1", "--controls", "8.24");
+}
+
+/* The risk workbook: its four sheets, the register and actions, the method in force
+ * with its matrix, and the counts of the heat maps. */
+static void test_risk_workbook(void **state)
+{
+    fx *f = *state;
+    seed_risks(f);
+    const char *book = fmt(f, "%s/risks.xlsx", f->dir);
+    RUN(f, 0, "risk", "export", "--format", "xlsx", "--output", book);
+    const char *wb = unzip_part(f, book, "xl/workbook.xml");
+    TEXT_HAS(wb, "<sheet name=\"register\" sheetId=\"1\"");
+    TEXT_HAS(wb, "<sheet name=\"actions\" sheetId=\"2\"");
+    TEXT_HAS(wb, "<sheet name=\"method\" sheetId=\"3\"");
+    TEXT_HAS(wb, "<sheet name=\"heat map counts\" sheetId=\"4\"");
+    const char *reg = unzip_part(f, book, "xl/worksheets/sheet1.xml");
+    TEXT_HAS(reg, "<c r=\"A2\" t=\"inlineStr\"><is><t>RSK-1</t></is></c>"
+                  "<c r=\"B2\" t=\"inlineStr\"><is><t>Laptop theft</t></is></c>");
+    TEXT_HAS(reg, "<t>RSK-2</t>");
+    TEXT_HAS(reg, "<t>=Flood</t>"); /* a string cell, never a formula */
+    const char *act = unzip_part(f, book, "xl/worksheets/sheet2.xml");
+    TEXT_HAS(act, "<t>RTA-1</t></is></c><c r=\"B2\" t=\"inlineStr\"><is><t>Encrypt disks</t>");
+    const char *method = unzip_part(f, book, "xl/worksheets/sheet3.xml");
+    /* the default 5 x 5 method: scales, levels, then the matrix, highest likelihood first */
+    TEXT_HAS(method, "<c r=\"A2\" t=\"inlineStr\"><is><t>likelihood</t></is></c>"
+                     "<c r=\"B2\" t=\"inlineStr\"><is><t>1</t></is></c>"
+                     "<c r=\"C2\" t=\"inlineStr\"><is><t>Rare</t>");
+    TEXT_HAS(method, "<t>likelihood \\ impact</t>");
+    TEXT_HAS(method, "<t>matrix</t>");
+    TEXT_HAS(method, " s=\"2\" t=\"inlineStr\"><is><t>#"); /* a level's colour, filled */
+    const char *heat = unzip_part(f, book, "xl/worksheets/sheet4.xml");
+    /* RSK-1 is current (4, 5) and residual (2, 3); RSK-2 current (1, 2), no residual */
+    RUN(f, 0, "--json", "risk", "show", "RSK-1");
+    json_t *risk = JSON_OUT(f);
+    const char *level = json_string_value(json_object_get(risk, "level_label"));
+    assert_non_null(level);
+    TEXT_HAS(heat, "<t>current</t></is></c><c r=\"B");
+    const char *cell45 = fmt(f, "<t>current</t></is></c><c r=\"B%d\" t=\"inlineStr\"><is>"
+                                "<t>4</t>", 2 + 3 * 5 + 4);
+    TEXT_HAS(heat, cell45);
+    const char *count45 = fmt(f, "<c r=\"H%d\" t=\"inlineStr\"><is><t>1</t>", 2 + 3 * 5 + 4);
+    TEXT_HAS(heat, count45);
+    const char *count11 = fmt(f, "<c r=\"H2\" t=\"inlineStr\"><is><t>0</t>");
+    TEXT_HAS(heat, count11);
+    const char *residual23 = fmt(f, "<t>residual</t></is></c><c r=\"B%d\"", 2 + 25 + 1 * 5 + 2);
+    TEXT_HAS(heat, residual23);
+    TEXT_HAS(heat, fmt(f, "<c r=\"H%d\" t=\"inlineStr\"><is><t>1</t>", 2 + 25 + 1 * 5 + 2));
+    TEXT_HAS(heat, fmt(f, "<t>%s</t>", level));
+}
+
+/* The risks' CSV imports into a new ISMS (same people, same method) and exports the same bytes. */
+static void test_risk_round_trip(void **state)
+{
+    fx *f = *state;
+    seed_risks(f);
+    RUN(f, 0, "person", "export");
+    const char *people = put_file(f, "people.csv", f->r.out);
+    RUN(f, 0, "risk", "export");
+    char *risks_text = hold(f, strdup(f->r.out));
+    TEXT_HAS(risks_text, "\"'=Flood\""); /* the formula guard, removed on import */
+    const char *risks = put_file(f, "risks.csv", risks_text);
+    const char *db2 = fmt(f, "%s/two.db", f->dir);
+    RUN_IN(f, TESTER_PASSWORD "\n", NO_DB_ENV, 0, "init", "--db", db2, "--admin", "tester",
+           "--password-stdin", "--hash-cost", "test");
+    const char *env2[] = {fmt(f, "ISMS_DB=%s", db2), "ISMS_ACTOR=tester", NULL};
+    RUN_ENV(f, env2, 0, "person", "import", people, "--apply");
+    RUN_ENV(f, env2, 0, "risk", "import", risks, "--apply");
+    OUT_HAS(f, "imported: 2 created, 0 updated, 0 unchanged");
+    RUN_ENV(f, env2, 0, "risk", "export");
+    assert_string_equal(f->r.out, risks_text);
+    /* and again into the same ISMS: nothing changes */
+    RUN_ENV(f, env2, 0, "risk", "import", risks, "--apply");
+    OUT_HAS(f, "0 created, 0 updated, 2 unchanged");
+}
+
 static void test_import_dry_run_writes_nothing(void **state)
 {
     fx *f = *state;
@@ -2589,6 +2691,8 @@ int main(void)
         T_DIR(test_help),
         T_DB(test_export_csv),
         T_DB(test_import_round_trip),
+        T_DB(test_risk_workbook),
+        T_DB(test_risk_round_trip),
         T_DB(test_import_dry_run_writes_nothing),
         T_DB(test_import_bad_rows),
         T_DB(test_import_header_rules),

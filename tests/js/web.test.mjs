@@ -646,6 +646,7 @@ function pagesToFetch() {
         ["list sorted, filtered", "/context-issues?sort=-title&origin=external&q=a&retired=include", {}, 200],
         ["list, empty", "/context-issues?q=no-such-words-anywhere", {}, 200],
         ["list, a page of 2", "/context-issues?limit=2", {}, 200],
+        ["import page", "/context-issues/import", {}, 200],
     ];
     for (let n = 4; n <= 10; n++) list.push([`clause ${n}`, `/clauses/${n}`, {}, 200]);
     for (const k of kinds) {
@@ -763,5 +764,21 @@ test("10. without JavaScript, a record is created through the form all the same"
     } finally {
         await context.close();
     }
+    assert.deepEqual(cspViolations, [], `CSP violations:\n${cspViolations.join("\n")}`);
+});
+
+/* --- 11. a CSV file uploaded on the import page ----------------------------------------- */
+
+test("11. a CSV file chosen on the import page is checked, then applied", { timeout: TEST_MS }, async () => {
+    await visit(page, "/context-issues/import");
+    const csv = "title,origin,category\r\nUploaded in the browser,internal,legal\r\n";
+    await page.locator("#f-file").setInputFiles({ name: "issues.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+    assert.equal(await submit(page, page.getByRole("button", { name: "Check" }), /\/context-issues\/import$/), 200);
+    await page.getByText("Check passed: 1 rows would be created").waitFor({ timeout: WAIT_MS });
+    assert.equal(await page.locator("#f-csv").inputValue(), csv.replace(/\r\n/g, "\n"));
+    assert.equal(await submit(page, page.getByRole("button", { name: "Apply" }), /\/context-issues\/import$/), 200);
+    await page.getByText("Imported: 1 created, 0 updated, 0 unchanged.").waitFor({ timeout: WAIT_MS });
+    await visit(page, "/context-issues?q=Uploaded+in+the+browser");
+    assert.deepEqual(await column(page, "Title"), ["Uploaded in the browser"]);
     assert.deepEqual(cspViolations, [], `CSP violations:\n${cspViolations.join("\n")}`);
 });

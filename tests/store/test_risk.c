@@ -17,6 +17,7 @@
 #include "../support/fixture.h"
 #include "core/kinds/kinds.h"
 #include "core/records.h"
+#include "core/risk_current.h"
 #include "core/risk_hooks.h"
 #include "core/risk_method.h"
 #include "core/roles.h"
@@ -321,6 +322,73 @@ static void test_same_sizes_keep_levels_and_move_risks(void **state)
     assert_int_equal(ival(e, &kind_risk, id, "reassess"), 0);
 }
 
+/* Several writes in one transaction: a risk, a new method version, another risk. */
+typedef struct three_writes {
+    isms_record *first, *method, *second;
+    arena *a;
+} three_writes;
+
+static isms_err write_three(store_txn *t, void *arg, isms_status *st)
+{
+    three_writes *w = arg;
+    isms_err e = records_create(t, w->first, w->a, st);
+    if (e == ISMS_OK)
+        e = records_create(t, w->method, w->a, st);
+    if (e == ISMS_OK)
+        e = records_create(t, w->second, w->a, st);
+    return e;
+}
+
+static isms_record *build_one(env *e, const isms_kind *k, ...)
+{
+    va_list ap;
+    va_start(ap, k);
+    isms_record *rec = build(e, k, ap);
+    va_end(ap);
+    return rec;
+}
+
+/* The method in force is kept for the transaction (risk_method_in_force) until a
+ * method record is written in it: a risk written after a new version is scored
+ * under that version, one written before under the old. */
+static void test_the_method_kept_per_transaction_follows_a_new_version(void **state)
+{
+    env *e = *state;
+    people(e);
+    int64_t m1 = method(e, risk_method_preset(5));
+    const char *owner = id_text(e, e->owner);
+    three_writes w = {
+        .first = build_one(e, &kind_risk, "title", "Before", "owner", owner, "likelihood", "5",
+                           "impact", "5", NULL),
+        .method = build_one(e, &kind_risk_method, "title", "Method 3", "definition",
+                            risk_method_preset(3), NULL),
+        .second = build_one(e, &kind_risk, "title", "After", "owner", owner, "likelihood", "3",
+                            "impact", "3", NULL),
+        .a = &e->a,
+    };
+    isms_status st;
+    status_clear(&st);
+    assert_int_equal(store_write(e->s, &g_root, write_three, &w, &st), ISMS_OK);
+    int64_t m2 = w.method->id;
+    assert_true(m2 > m1);
+    assert_int_equal(ival(e, &kind_risk, w.second->id, "method"), m2);
+    /* 3 x 3 is the highest cell of the 3 x 3 method: its highest level */
+    const risk_method *parsed = risk_method_parsed(risk_method_preset(3), &e->a);
+    assert_non_null(parsed);
+    assert_int_equal(ival(e, &kind_risk, w.second->id, "level"), risk_method_level(parsed, 3, 3));
+    /* a score off the new scales is refused in the same transaction, naming the field */
+    w.first = build_one(e, &kind_risk, "title", "Before 2", "owner", owner, "likelihood", "2",
+                        "impact", "2", NULL);
+    w.method = build_one(e, &kind_risk_method, "title", "Method 5", "definition",
+                         risk_method_preset(5), NULL);
+    w.second = build_one(e, &kind_risk, "title", "After 2", "owner", owner, "likelihood", "5",
+                         "impact", "5", NULL);
+    status_clear(&st);
+    assert_int_equal(store_write(e->s, &g_root, write_three, &w, &st), ISMS_OK);
+    assert_int_equal(ival(e, &kind_risk, w.second->id, "method"), w.method->id);
+    assert_int_equal(ival(e, &kind_risk, w.second->id, "likelihood"), 5);
+}
+
 static void test_a_map_carries_risks_to_other_sizes(void **state)
 {
     env *e = *state;
@@ -556,6 +624,7 @@ int main(int argc, char **argv)
         T(test_scoring_every_cell_of_the_5x5_preset),
         T(test_scores_off_the_scale_are_refused),
         T(test_treatment_clears_the_untreated_flag),
+        T(test_the_method_kept_per_transaction_follows_a_new_version),
         T(test_same_sizes_keep_levels_and_move_risks),
         T(test_a_map_carries_risks_to_other_sizes),
         T(test_other_sizes_without_a_map_mark_reassess),
