@@ -128,6 +128,7 @@ void write_ctx_init(isms_write_ctx *ctx, const char *actor, const char *channel)
     ctx->actor = actor;
     ctx->channel = channel;
     ctx->principal = NULL;
+    ctx->signed_act = false; /* only a signing act sets it, after the credentials are proved */
     clock_now_rfc3339(ctx->now);
 }
 
