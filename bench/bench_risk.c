@@ -9,8 +9,8 @@
  * DB is a SQLite file to create or an empty PostgreSQL database's URL; by
  * default a SQLite file in a temporary directory, removed at the end. The
  * risks are made through records_create in one transaction, so that their
- * levels and method are derived by the same hooks as in production (the CSV
- * importer is not there yet to load them).
+ * levels, method and heat map counts come from the same hooks as in
+ * production (bench-import.sh times the CSV importer itself).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -173,6 +173,8 @@ int main(int argc, char **argv)
             n = (size_t)strtoull(argv[++i], NULL, 10);
         else if (strcmp(argv[i], "--iterations") == 0 && i + 1 < argc)
             iterations = (size_t)strtoull(argv[++i], NULL, 10);
+        else if (argv[i][0] == '-')
+            n = 0; /* --help, or an option it does not know: the usage below */
         else
             url = argv[i];
     }

@@ -83,6 +83,23 @@ static isms_err log_stored(store_txn *t, const char *action, const isms_kind *k,
     return e;
 }
 
+/* Tell the kind's track hook (registry.h) how a row changed. */
+static isms_err track(store_txn *t, const isms_kind *k, const isms_record *before,
+                      const isms_record *after, isms_status *st)
+{
+    return k->track ? k->track(t, before, after, st) : ISMS_OK;
+}
+
+/* The record cur as retire leaves it: only whether it is in force matters to track. */
+static isms_err track_retire(store_txn *t, const isms_record *cur, arena *a, isms_status *st)
+{
+    if (!cur->kind->track)
+        return ISMS_OK;
+    isms_record *gone = record_clone(a, cur);
+    gone->retired_at = "retired";
+    return track(t, cur->kind, cur, gone, st);
+}
+
 /* A new record of a singleton kind retires the ones it supersedes, in the same transaction. */
 static isms_err supersede(store_txn *t, const isms_record *rec, arena *a, isms_status *st)
 {
@@ -95,6 +112,8 @@ static isms_err supersede(store_txn *t, const isms_record *rec, arena *a, isms_s
     for (size_t i = 0; e == ISMS_OK && i < page.n; i++)
         if (page.items[i]->id != rec->id) {
             e = store_retire(t, rec->kind, page.items[i]->id, page.items[i]->version, reason, st);
+            if (e == ISMS_OK)
+                e = track_retire(t, page.items[i], a, st);
             if (e == ISMS_OK)
                 e = log_stored(t, CHANGELOG_RETIRE, rec->kind, page.items[i]->id, st);
         }
@@ -160,6 +179,8 @@ isms_err records_create(store_txn *t, isms_record *rec, arena *a, isms_status *s
     e = store_insert(t, rec, st);
     if (e == ISMS_OK)
         own_bookkeeping(rec, a);
+    if (e == ISMS_OK)
+        e = track(t, k, NULL, rec, st);
     if (e == ISMS_OK)
         e = store_log_record(t, CHANGELOG_CREATE, rec, st);
     if (e == ISMS_OK && (k->flags & KF_SINGLETON))
@@ -233,6 +254,8 @@ static isms_err apply_update(store_txn *t, const isms_kind *k, int64_t id, int64
     if (!valid || st->code != ISMS_OK)
         return st->code ? st->code : ISMS_EINVALID;
     e = store_update(t, rec, old->version, st);
+    if (e == ISMS_OK)
+        e = track(t, k, old, rec, st);
     if (e == ISMS_OK) {
         own_bookkeeping(rec, a);
         e = store_log_record(t, CHANGELOG_UPDATE, rec, st);
@@ -312,6 +335,8 @@ isms_err records_retire(store_txn *t, const isms_kind *k, int64_t id, int64_t if
     if (e == ISMS_OK)
         e = store_retire(t, k, id, cur->version, reason, st);
     if (e == ISMS_OK)
+        e = track_retire(t, cur, &a, st);
+    if (e == ISMS_OK)
         e = log_stored(t, CHANGELOG_RETIRE, k, id, st);
     arena_dispose(&a);
     return e;
@@ -333,6 +358,8 @@ isms_err records_delete(store_txn *t, const isms_kind *k, int64_t id, int64_t if
         e = refuse_referenced(t, cur, false, "deleted", &a, st);
     if (e == ISMS_OK)
         e = store_delete(t, k, id, cur->version, st);
+    if (e == ISMS_OK)
+        e = track(t, k, cur, NULL, st);
     if (e == ISMS_OK) /* the record as it was */
         e = store_log_record(t, CHANGELOG_DELETE, cur, st);
     arena_dispose(&a);

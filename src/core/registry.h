@@ -103,6 +103,14 @@ typedef isms_err (*kind_prepare_fn)(store_txn *t, const isms_record *old, isms_r
 typedef isms_err (*kind_after_fn)(store_txn *t, const isms_record *old, const isms_record *rec,
                                   arena *a, isms_status *st);
 
+/*
+ * Every change of a record's row, in its transaction, for what the store keeps
+ * about the kind as a whole (the risk heat maps' counts): before is NULL for a
+ * new record, after NULL for a deleted one, and a retired one has retired_at.
+ */
+typedef isms_err (*kind_track_fn)(store_txn *t, const isms_record *before,
+                                  const isms_record *after, isms_status *st);
+
 enum kind_flags {
     KF_IMMUTABLE = 1u << 0, /* cannot be changed once created (retire still allowed) */
     KF_DELETABLE = 1u << 1, /* may be hard-deleted when delete_check allows */
@@ -134,6 +142,7 @@ struct isms_kind {
     kind_derive_fn derive;
     kind_prepare_fn prepare;
     kind_after_fn after_write;
+    kind_track_fn track;
 };
 
 typedef struct isms_registry {

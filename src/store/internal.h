@@ -9,6 +9,16 @@
 #include "store/sqlgen.h"
 #include "store/store.h"
 
+/* One pending change of a heat map count: grid 0 all, 1 current, 2 residual. */
+enum { STORE_HEAT_PENDING = 128 };
+typedef struct store_heat_delta {
+    int64_t method, n;
+    int grid, likelihood, impact;
+} store_heat_delta;
+
+/* Write the pending heat map counts of t (store_commit does, before committing). */
+isms_err store_risk_heat_flush(store_txn *t, isms_status *st);
+
 struct store_txn {
     store_conn *conn;
     const isms_write_ctx *ctx;
@@ -23,6 +33,10 @@ struct store_txn {
     int64_t memo_id;
     const void *memo_value;
     arena memo_arena;
+    /* Changes of the heat maps' counts not yet written (store_risk_heat.c): written
+     * before the commit, or when the list is full. */
+    store_heat_delta heat[STORE_HEAT_PENDING];
+    size_t nheat;
 };
 
 struct store_conn {
@@ -102,5 +116,7 @@ isms_err log_baseline(store *s, isms_status *st);
 
 /* Fill the reference lists of records already read. */
 isms_err load_links(store_conn *c, isms_record *rec, arena *a, isms_status *st);
+/* The same for n records of one kind, a few statements for all (list pages). */
+isms_err load_links_page(store_conn *c, isms_record **recs, size_t n, arena *a, isms_status *st);
 
 #endif

@@ -15,6 +15,8 @@ extern const char migration_postgres_0004[];
 extern const char migration_postgres_0005[];
 extern const char migration_sqlite_0006[];
 extern const char migration_postgres_0006[];
+extern const char migration_sqlite_0007[];
+extern const char migration_postgres_0007[];
 
 static const migration sqlite_migrations[] = {
     {1, "clause 4: context, interested parties, scope, processes", migration_sqlite_0001},
@@ -28,6 +30,7 @@ static const migration sqlite_migrations[] = {
     {6, "risk assessment and treatment: method versions, assets, risks, actions, acceptances, "
         "campaigns and snapshots, ISMS risks and opportunities",
      migration_sqlite_0006},
+    {7, "the heat maps' counts kept by triggers on the risk table", migration_sqlite_0007},
 };
 
 /* The same versions as SQLite's: version N is the same schema in both dialects. */
@@ -43,6 +46,7 @@ static const migration postgres_migrations[] = {
     {6, "risk assessment and treatment: method versions, assets, risks, actions, acceptances, "
         "campaigns and snapshots, ISMS risks and opportunities",
      migration_postgres_0006},
+    {7, "the heat maps' counts kept by triggers on the risk table", migration_postgres_0007},
 };
 
 migration_set migrations_for(const char *dialect)

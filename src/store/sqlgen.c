@@ -150,9 +150,10 @@ static void build_retire(strbuf *b, const isms_kind *k, const sql_dialect *d)
 static void build_links(kind_sql *ks, strbuf *b, const isms_kind *k, const sql_dialect *d)
 {
     ks->link_select = calloc(k->nfields, sizeof(char *));
+    ks->link_select_page = calloc(k->nfields, sizeof(char *));
     ks->link_insert = calloc(k->nfields, sizeof(char *));
     ks->link_delete = calloc(k->nfields, sizeof(char *));
-    if (!ks->link_select || !ks->link_insert || !ks->link_delete)
+    if (!ks->link_select || !ks->link_select_page || !ks->link_insert || !ks->link_delete)
         die_oom();
     for (size_t i = 0; i < k->nfields; i++) {
         const isms_field *f = &k->fields[i];
@@ -164,6 +165,16 @@ static void build_links(kind_sql *ks, strbuf *b, const isms_kind *k, const sql_d
         d->placeholder(b, 1);
         strbuf_puts(b, " ORDER BY \"pos\"");
         ks->link_select[i] = finish(b);
+        strbuf_puts(b, "SELECT \"src\", \"dst\" FROM ");
+        sql_ident2(b, k->table, f->name);
+        strbuf_puts(b, " WHERE \"src\" IN (");
+        for (int n = 1; n <= LINK_PAGE; n++) {
+            if (n > 1)
+                strbuf_puts(b, ", ");
+            d->placeholder(b, n);
+        }
+        strbuf_puts(b, ") ORDER BY \"src\", \"pos\"");
+        ks->link_select_page[i] = finish(b);
         strbuf_puts(b, "INSERT INTO ");
         sql_ident2(b, k->table, f->name);
         strbuf_puts(b, " (\"src\", \"pos\", \"dst\") VALUES (");
@@ -232,11 +243,13 @@ void kind_sql_dispose(kind_sql *ks, const isms_kind *k)
     for (size_t i = 0; i < k->nfields; i++) {
         if (ks->link_select) {
             free(ks->link_select[i]);
+            free(ks->link_select_page[i]);
             free(ks->link_insert[i]);
             free(ks->link_delete[i]);
         }
     }
     free(ks->link_select);
+    free(ks->link_select_page);
     free(ks->link_insert);
     free(ks->link_delete);
     memset(ks, 0, sizeof(*ks));
@@ -414,19 +427,7 @@ void schema_ddl(const isms_registry *reg, const sql_dialect *d, strbuf *out)
     if (registry_kind(reg, "risk") && registry_kind(reg, "risk-campaign"))
         risk_snapshot_ddl(d, out);
     if (registry_kind(reg, "risk"))
-        risk_heat_ddl(out);
-}
-
-void risk_heat_ddl(strbuf *out)
-{
-    /*
-     * Every column the heat map's counts read (store_risk_heat.c), so that
-     * they scan this index alone, not 100,000 rows of the table.
-     */
-    strbuf_puts(out, "-- The heat maps' counts read this index only (store_risk_heat.c)\n"
-                     "CREATE INDEX \"risk__heat\" ON \"risk\" (\"method\", \"retired_at\", "
-                     "\"likelihood\", \"impact\", \"residual_likelihood\", "
-                     "\"residual_impact\");\n");
+        risk_heat_ddl(d, out);
 }
 
 void accounts_ddl(const sql_dialect *d, strbuf *out)
@@ -531,4 +532,18 @@ void risk_snapshot_ddl(const sql_dialect *d, strbuf *out)
                   "  \"status\" %s,\n  \"method\" %s,\n"
                   "  PRIMARY KEY (\"campaign_id\", \"risk_id\")\n);\n",
                   i, i, i, t, i, i, i, i, t, i, i, i, t, t, t, t, t, i);
+}
+
+void risk_heat_ddl(const sql_dialect *d, strbuf *out)
+{
+    const char *i = d->int_type, *t = d->text_type;
+    strbuf_printf(out,
+                  "-- The heat maps' counts: risks in force per method version (0: none) and\n"
+                  "-- cell of the current or residual matrix, and in all (grid 'all', cell 0/0).\n"
+                  "-- Kept by isms in every write transaction (store_risk_heat.c)\n"
+                  "CREATE TABLE \"risk_heat\" (\n  \"method\" %s NOT NULL,\n"
+                  "  \"grid\" %s NOT NULL,\n  \"likelihood\" %s NOT NULL,\n"
+                  "  \"impact\" %s NOT NULL,\n  \"n\" %s NOT NULL,\n"
+                  "  PRIMARY KEY (\"method\", \"grid\", \"likelihood\", \"impact\")\n);\n",
+                  i, t, i, i, i);
 }

@@ -17,6 +17,9 @@ enum meta_column {
     MC_RETIRED_AT, MC_RETIRED_BY, MC_RETIRED_REASON, MC_COUNT
 };
 
+/* How many records' links one statement of a list page reads (link_select_page). */
+enum { LINK_PAGE = 50 };
+
 /* Statements for one kind, made once when the store opens. */
 typedef struct kind_sql {
     char *columns;      /* select list: meta columns, then field columns */
@@ -27,6 +30,7 @@ typedef struct kind_sql {
     char *remove;       /* ?1 id ?2 expected version */
     char *presence;     /* ?1 id -> retired flag */
     char **link_select; /* per field (FT_REFLIST only): ?1 src -> dst in order */
+    char **link_select_page; /* ?1..?LINK_PAGE srcs -> src, dst in order (store_list) */
     char **link_insert; /* ?1 src ?2 pos ?3 dst */
     char **link_delete; /* ?1 src */
 } kind_sql;
@@ -46,8 +50,8 @@ void accounts_ddl(const sql_dialect *d, strbuf *out);
 /* The DDL of the second factor: TOTP secrets, recovery codes, pending logins, signing. */
 void totp_ddl(const sql_dialect *d, strbuf *out);
 void risk_snapshot_ddl(const sql_dialect *d, strbuf *out);
-/* The covering index of the risk heat maps (not generated from the registry's fields). */
-void risk_heat_ddl(strbuf *out);
+/* The heat maps' counts per method version and cell (store_risk_heat.c keeps them). */
+void risk_heat_ddl(const sql_dialect *d, strbuf *out);
 
 /* Append `"name"`: a trusted identifier from the registry. */
 void sql_ident(strbuf *sql, const char *name);

@@ -247,6 +247,7 @@ isms_err store_begin(store_conn *c, const isms_write_ctx *ctx, store_txn **out,
     c->txn.ctx = ctx;
     c->txn.log_known = false;
     c->txn.memo_kind = NULL;
+    c->txn.nheat = 0;
     arena_init(&c->txn.memo_arena);
     *out = &c->txn;
     return ISMS_OK;
@@ -284,7 +285,9 @@ static void txn_end(store_conn *c)
 isms_err store_commit(store_txn *t, isms_status *st)
 {
     store_conn *c = t->conn;
-    isms_err e = c->owner->driver->commit(c->db, st);
+    isms_err e = store_risk_heat_flush(t, st);
+    if (e == ISMS_OK)
+        e = c->owner->driver->commit(c->db, st);
     if (e != ISMS_OK)
         c->owner->driver->rollback(c->db);
     txn_end(c);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "store/internal.h"
+#include "store/store_risk_heat.h"
 #include "util/die.h"
 
 #define DRV(c) ((c)->owner->driver)
@@ -61,7 +62,8 @@ static const copy_table fixed_after[] = {
      "\"residual_level\", \"residual_level_label\", \"treatment\", \"acceptance\", "
      "\"accepted_until\", \"status\", \"method\"",
      "campaign_id", "risk_id", false, NULL, NULL, "risk-campaign"},
-    /* Not copied: isms_session, isms_login_pending, isms_session_signing (transient). */
+    /* Not copied: isms_session, isms_login_pending, isms_session_signing (transient);
+     * risk_heat (counted again from the risks at the destination). */
 };
 
 typedef struct copy_run {
@@ -391,6 +393,9 @@ isms_err store_copy(store *from, store *to, store_copy_result *out, isms_status 
         e = store_begin(r.dst, &ctx, &t, st);
     if (e == ISMS_OK) {
         e = copy_all(&r, st);
+        /* Derived counts are not copied: the destination counts its own rows. */
+        if (e == ISMS_OK && registry_kind(from->reg, "risk"))
+            e = store_risk_heat_rebuild(t, st);
         if (e == ISMS_OK)
             e = store_commit(t, st);
         else

@@ -352,8 +352,8 @@ isms_err store_list(store_conn *c, const store_query *q, arena *a, store_page *o
     isms_err e = own_txn ? DRV(c)->begin(c->db, false, st) : ISMS_OK;
     if (e == ISMS_OK)
         e = list_rows(c, q, &cur, limit + 1, a, items, &n, st);
-    for (size_t i = 0; e == ISMS_OK && i < n && i < limit; i++)
-        e = load_links(c, items[i], a, st);
+    if (e == ISMS_OK)
+        e = load_links_page(c, items, n < limit ? n : limit, a, st);
     if (own_txn)
         DRV(c)->rollback(c->db);
     if (e != ISMS_OK)

@@ -90,6 +90,79 @@ isms_err load_links(store_conn *c, isms_record *rec, arena *a, isms_status *st)
     return ISMS_OK;
 }
 
+/* A record's link list while it is read: ids grow in the arena (doubling). */
+typedef struct link_list {
+    int64_t *ids;
+    size_t n, cap;
+} link_list;
+
+static void link_append(link_list *l, int64_t id, arena *a)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 8;
+        int64_t *ids = arena_alloc(a, sizeof(int64_t) * l->cap);
+        if (l->n)
+            memcpy(ids, l->ids, sizeof(int64_t) * l->n);
+        l->ids = ids;
+    }
+    l->ids[l->n++] = id;
+}
+
+/* The links of field fi for up to LINK_PAGE records of one kind, in one statement. */
+static isms_err load_links_batch(store_conn *c, isms_record **recs, size_t n, size_t fi,
+                                 arena *a, isms_status *st)
+{
+    const store_driver *d = DRV(c);
+    db_stmt *s;
+    isms_err e = conn_prepare(c, store_kind_sql(c->owner, recs[0]->kind)->link_select_page[fi],
+                              &s, st);
+    if (e != ISMS_OK)
+        return e;
+    link_list lists[LINK_PAGE] = {{0}};
+    for (size_t i = 0; i < LINK_PAGE; i++)
+        d->bind_int(s, (int)i + 1, i < n ? recs[i]->id : 0); /* no record has id 0 */
+    db_step r;
+    size_t at = 0; /* the record of the last row: rows come grouped by src */
+    while ((r = d->step(s, st)) == DB_ROW) {
+        int64_t src = d->column_int(s, 0);
+        if (recs[at]->id != src)
+            for (at = 0; at < n && recs[at]->id != src; at++)
+                ;
+        if (at == n) { /* cannot happen: src is one of the ids bound */
+            at = 0;
+            continue;
+        }
+        link_append(&lists[at], d->column_int(s, 1), a);
+    }
+    d->reset(s);
+    if (r == DB_ERROR)
+        return st->code;
+    for (size_t i = 0; i < n; i++) /* as load_links leaves them: empty is an unset list */
+        recs[i]->values[fi] = (isms_value){.set = lists[i].n > 0,
+                                           .ids = lists[i].ids ? lists[i].ids
+                                                               : arena_alloc(a, sizeof(int64_t)),
+                                           .n = lists[i].n};
+    return ISMS_OK;
+}
+
+isms_err load_links_page(store_conn *c, isms_record **recs, size_t n, arena *a, isms_status *st)
+{
+    if (n == 0)
+        return ISMS_OK;
+    const isms_kind *k = recs[0]->kind;
+    for (size_t fi = 0; fi < k->nfields; fi++) {
+        if (k->fields[fi].type != FT_REFLIST)
+            continue;
+        for (size_t from = 0; from < n; from += LINK_PAGE) {
+            isms_err e = load_links_batch(c, recs + from, n - from < LINK_PAGE ? n - from : LINK_PAGE,
+                                          fi, a, st);
+            if (e != ISMS_OK)
+                return e;
+        }
+    }
+    return ISMS_OK;
+}
+
 isms_err store_get(store_conn *c, const isms_kind *k, int64_t id, arena *a, isms_record **out,
                    isms_status *st)
 {

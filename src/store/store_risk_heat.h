@@ -26,6 +26,18 @@ typedef struct store_heat {
 isms_err store_risk_heat(store_conn *c, int64_t method_id, bool residual, store_heat *out,
                          isms_status *st);
 
+/*
+ * Keep the counts in step with a change of one risk's row, in the write
+ * transaction t: before is the row as it was (NULL for a new risk), after as
+ * it is now (NULL when deleted); a retired risk counts as gone. The changes
+ * are written when t commits. The risk kind's track hook (registry.h).
+ */
+isms_err store_risk_heat_track(store_txn *t, const isms_record *before, const isms_record *after,
+                               isms_status *st);
+
+/* Count every risk again (after rows were written without the record layer: isms copy). */
+isms_err store_risk_heat_rebuild(store_txn *t, isms_status *st);
+
 /* The flags the register raises on risks in force (docs/RISK.md, "Heat maps and flags"). */
 typedef enum store_risk_flag {
     RISK_FLAG_UNTREATED,          /* the level must be treated and no treatment is chosen */

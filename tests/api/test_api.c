@@ -371,7 +371,7 @@ static void test_health(void **state)
     assert_string_equal(r.content_type, "application/json");
     assert_string_equal(r.nosniff, "nosniff");
     assert_string_equal(str_of(r.json, "status"), "ok");
-    assert_int_equal(int_of(r.json, "schema_version"), 6); /* clause 4, log, people, accounts, TOTP, risk */
+    assert_int_equal(int_of(r.json, "schema_version"), 7); /* clause 4, log, people, accounts, TOTP, risk, heat counts */
     char first_id[64];
     snprintf(first_id, sizeof(first_id), "%s", r.request_id);
     resp_free(&r);
@@ -386,7 +386,7 @@ static void test_health(void **state)
                                      "VALUES (99, 'from a newer isms', '2030-01-01T00:00:00Z')"));
     http(&r, "GET", "/healthz", NULL, NULL);
     CHECK_PROBLEM(&r, 503, "schema_changed", NULL);
-    BODY_HAS(&r, "schema version 99, this isms serves version 6");
+    BODY_HAS(&r, "schema version 99, this isms serves version 7");
     resp_free(&r);
     assert_true(server_db_exec(&SRV, "DELETE FROM isms_schema WHERE version = 99"));
     check_health();

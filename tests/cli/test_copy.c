@@ -107,6 +107,16 @@ static void build_source(const char *db)
     OK("--db", db, "context-issue", "add", "--title", "Market", "--origin", "external",
        "--category", "economic", "--effect", "negative");
     OK("--db", db, "context-issue", "set", "ISS-1", "--title", "Market share");
+    /* Risks: the destination counts its heat maps again and must get the same counts. */
+    OK("--db", db, "risk", "add", "--title", "Laptop theft", "--owner", "PER-1", "--likelihood",
+       "3", "--impact", "4", "--treatment", "modify", "--residual-likelihood", "1",
+       "--residual-impact", "2");
+    OK("--db", db, "risk", "add", "--title", "Phishing", "--owner", "PER-2", "--likelihood",
+       "3", "--impact", "4", "--treatment", "modify");
+    OK("--db", db, "risk", "add", "--title", "Flood", "--owner", "PER-2", "--likelihood", "1",
+       "--impact", "5", "--treatment", "share");
+    OK("--db", db, "risk", "set", "RSK-2", "--likelihood", "2");
+    OK("--db", db, "risk", "retire", "RSK-3", "--reason", "site moved");
     run_result u = isms_v("another good password\n",
                           (const char *const[]){"--db", db, "user", "add", "bea", "--role",
                                                 "contributor", "--person", "PER-2",
@@ -229,6 +239,7 @@ static void assert_same_data(const char *a, const char *b)
     assert_null(strstr(da, "== isms_change_log (0 "));
     assert_null(strstr(da, "== isms_log_checkpoint (0 "));
     assert_null(strstr(da, "== process__interacts_with (0 "));
+    assert_non_null(strstr(da, "== risk_heat (4 rows)"));
     assert_string_equal(da, db);
     free(da);
     free(db);

@@ -22,6 +22,8 @@
 #include "core/risk_method.h"
 #include "core/roles.h"
 #include "core/value.h"
+#include "store/driver.h"
+#include "store/store_risk_heat.h"
 
 static const char *g_driver = "sqlite";
 
@@ -610,6 +612,144 @@ static void test_validity_of_stored_acceptances(void **state)
                      ACCEPTANCE_CHANGED);
 }
 
+/* ------------------------------------------------------------- heat map counts */
+
+static store_heat heat(env *e, int64_t method_id, bool residual)
+{
+    isms_status st;
+    status_clear(&st);
+    store_conn *c;
+    assert_int_equal(store_borrow(e->s, &c, &st), ISMS_OK);
+    store_heat h;
+    if (store_risk_heat(c, method_id, residual, &h, &st) != ISMS_OK)
+        fail_msg("store_risk_heat: %s", st.detail);
+    store_return(c);
+    return h;
+}
+
+#define CELL(h, l, i) ((h).count[(l) - 1][(i) - 1])
+
+typedef struct retire_arg {
+    int64_t id;
+} retire_arg;
+
+static isms_err do_retire(store_txn *t, void *arg, isms_status *st)
+{
+    return records_retire(t, &kind_risk, ((retire_arg *)arg)->id, 0, "merged", st);
+}
+
+static void retire_risk(env *e, int64_t id)
+{
+    isms_status st;
+    status_clear(&st);
+    retire_arg r = {id};
+    if (store_write(e->s, &g_root, do_retire, &r, &st) != ISMS_OK)
+        fail_msg("retire: %s", st.detail);
+}
+
+/* The counts the triggers keep follow creates, score changes, retirement and new versions. */
+static void test_heat_counts_follow_every_write(void **state)
+{
+    env *e = *state;
+    people(e);
+    int64_t m1 = method(e, risk_method_preset(5));
+    int64_t a = risk(e, "3", "4", "2", "2");
+    int64_t b = risk(e, "3", "4", "1", "1");
+    int64_t c = risk(e, "5", "5", "2", "2");
+    store_heat h = heat(e, m1, false);
+    assert_int_equal(CELL(h, 3, 4), 2);
+    assert_int_equal(CELL(h, 5, 5), 1);
+    assert_int_equal(h.total, 3);
+    assert_int_equal(h.outdated, 0);
+    h = heat(e, m1, true);
+    assert_int_equal(CELL(h, 2, 2), 2);
+    assert_int_equal(CELL(h, 1, 1), 1);
+    assert_int_equal(h.total, 3);
+
+    isms_status st;
+    assert_int_equal(update(e, &kind_risk, a, &st, "likelihood", "1", NULL), ISMS_OK);
+    h = heat(e, m1, false);
+    assert_int_equal(CELL(h, 3, 4), 1);
+    assert_int_equal(CELL(h, 1, 4), 1);
+    assert_int_equal(h.total, 3);
+
+    /* No residual scores: out of the residual map, still in the current one. */
+    op clear = {.k = &kind_risk, .id = b, .n = 2};
+    clear.ch[0] = (record_change){kind_field(&kind_risk, "residual_likelihood"), {0}};
+    clear.ch[1] = (record_change){kind_field(&kind_risk, "residual_impact"), {0}};
+    if (run(e, &g_root, &clear, &st) != ISMS_OK)
+        fail_msg("clearing the residual scores: %s", st.detail);
+    h = heat(e, m1, true);
+    assert_int_equal(CELL(h, 1, 1), 0);
+    assert_int_equal(h.total, 2);
+    assert_int_equal(heat(e, m1, false).total, 3);
+
+    retire_risk(e, c);
+    h = heat(e, m1, false);
+    assert_int_equal(CELL(h, 5, 5), 0);
+    assert_int_equal(h.total, 2);
+    assert_int_equal(CELL(heat(e, m1, true), 2, 2), 1);
+
+    /* A new version of the same sizes takes every risk with it. */
+    int64_t m2 = method(e, risk_method_preset(5));
+    h = heat(e, m1, false);
+    assert_int_equal(h.total, 0);
+    assert_int_equal(h.outdated, 2);
+    h = heat(e, m2, false);
+    assert_int_equal(CELL(h, 1, 4), 1);
+    assert_int_equal(CELL(h, 3, 4), 1);
+    assert_int_equal(h.outdated, 0);
+
+    /* Other sizes without a map: the risks stay on m2, to reassess, outdated for m3. */
+    int64_t m3 = method(e, risk_method_preset(4));
+    h = heat(e, m3, false);
+    assert_int_equal(h.total, 0);
+    assert_int_equal(h.outdated, 2);
+    assert_int_equal(heat(e, m2, false).total, 2);
+}
+
+/* Migration 7 counts the risks a version 6 database already holds. */
+static void test_migration_counts_the_risks_already_there(void **state)
+{
+    env *e = *state;
+    people(e);
+    int64_t m = method(e, risk_method_preset(5));
+    risk(e, "2", "3", "1", "1");
+    risk(e, "2", "3", "1", "2");
+    retire_risk(e, risk(e, "4", "4", "1", "1"));
+    store_free(e->s);
+    e->s = NULL;
+
+    /* Back to what version 6 had: no count table, the covering index. */
+    const store_driver *d = fixture_driver(g_driver);
+    store_options raw = {.pool_size = 1};
+    db_conn *db;
+    isms_status st;
+    status_clear(&st);
+    assert_int_equal(d->open(e->url, &raw, &db, &st), ISMS_OK);
+    if (d->exec_script(db,
+                       "DROP TABLE \"risk_heat\"; DELETE FROM \"isms_schema\" WHERE \"version\" = 7;"
+                       "CREATE INDEX \"risk__heat\" ON \"risk\" (\"method\", \"retired_at\", "
+                       "\"likelihood\", \"impact\", \"residual_likelihood\", \"residual_impact\");",
+                       &st) != ISMS_OK)
+        fail_msg("back to version 6: %s", st.detail);
+    d->close(db);
+
+    store_options reopen = {.pool_size = 1};
+    assert_int_equal(store_open(&e->s, registry_default(), e->url, &reopen, &st), ISMS_OK);
+    assert_true(store_schema_version(e->s) >= 7);
+    store_heat h = heat(e, m, false);
+    assert_int_equal(CELL(h, 2, 3), 2);
+    assert_int_equal(h.total, 2);
+    h = heat(e, m, true);
+    assert_int_equal(CELL(h, 1, 1), 1);
+    assert_int_equal(CELL(h, 1, 2), 1);
+    assert_int_equal(h.outdated, 0);
+    /* And every write keeps them from there. */
+    risk(e, "2", "3", "1", "1");
+    assert_int_equal(CELL(heat(e, m, false), 2, 3), 3);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1)
@@ -634,6 +774,8 @@ int main(int argc, char **argv)
         T(test_no_exception_when_the_method_allows_none),
         T(test_invalidation_follows_what_was_accepted),
         T(test_validity_of_stored_acceptances),
+        T(test_heat_counts_follow_every_write),
+        T(test_migration_counts_the_risks_already_there),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,6 +10,7 @@
 #include "core/kinds/common.h"
 #include "core/kinds/kinds.h"
 #include "core/risk_hooks.h"
+#include "store/store_risk_heat.h"
 
 /* A scale position: 1 = lowest; the method says how many there are (at most 10). */
 #define FIELD_LEVEL(n, l, h, extra_flags)                                                      \
@@ -183,6 +184,7 @@ const isms_kind kind_risk = {
     KIND_FIELDS(risk_fields),
     .validate = risk_validate,
     .prepare = risk_prepare,
+    .track = store_risk_heat_track, /* the heat maps' counts */
 };
 
 static const char *const action_statuses[] = {"planned", "in-progress", "done", "cancelled",
