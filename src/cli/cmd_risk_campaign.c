@@ -295,15 +295,6 @@ static int close_campaign(cli_ctx *c, int64_t id)
     return rc;
 }
 
-bool cmd_risk_campaign_verb(const char *verb)
-{
-    static const char *const verbs[] = {"coverage", "snapshot", "compare", "close", "due", NULL};
-    for (size_t i = 0; verb && verbs[i]; i++)
-        if (strcmp(verb, verbs[i]) == 0)
-            return true;
-    return false;
-}
-
 int cmd_risk_campaign(cli_ctx *c, const char *verb)
 {
     int rc = cli_check_unused(c);
