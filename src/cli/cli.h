@@ -89,8 +89,10 @@ int cmd_token(cli_ctx *c, const char *verb);
 int cmd_log(cli_ctx *c);
 int cmd_copy(cli_ctx *c);
 
-/* Assessment campaigns (cmd_risk_campaign.c): isms risk-campaign coverage|snapshot|compare|close|due. */
-bool cmd_risk_campaign_verb(const char *verb);
+/*
+ * Assessment campaigns (cmd_risk_campaign.c): isms risk-campaign
+ * coverage|snapshot|compare|close|due (cli/kind_verbs.c routes them here).
+ */
 int cmd_risk_campaign(cli_ctx *c, const char *verb);
 void help_risk_campaign(cli_ctx *c, const char *verb);
 

@@ -16,12 +16,6 @@
 #include "core/records.h"
 #include "core/risk_accept.h"
 
-bool cmd_risk_accept_has(const isms_kind *k, const char *verb)
-{
-    return k == &kind_risk && verb &&
-           (strcmp(verb, "accept") == 0 || strcmp(verb, "acceptances") == 0);
-}
-
 static int risk_arg(cli_ctx *c, const char *verb, int64_t *id)
 {
     if (c->args.npos < 3)
@@ -185,10 +179,8 @@ int cmd_risk_accept(cli_ctx *c, const char *verb)
     return rc;
 }
 
-bool help_risk_accept(cli_ctx *c, const isms_kind *k, const char *verb)
+void help_risk_accept(cli_ctx *c, const char *verb)
 {
-    if (!cmd_risk_accept_has(k, verb))
-        return false;
     if (strcmp(verb, "acceptances") == 0) {
         fputs("Usage: isms risk acceptances ID [--json]\n\n"
               "The risk's acceptance state now (none, pending, accepted, invalidated,\n"
@@ -199,7 +191,7 @@ bool help_risk_accept(cli_ctx *c, const isms_kind *k, const char *verb)
               "  expired  its date (the risk's review date, or an exception's end) has passed\n"
               "  retired\n",
               c->out);
-        return true;
+        return;
     }
     fputs("Usage: isms risk accept ID --role owner|top-management --rationale TEXT\n"
           "                         [--exception --until YYYY-MM-DD] [--password-stdin] [--json]\n\n"
@@ -216,5 +208,4 @@ bool help_risk_accept(cli_ctx *c, const isms_kind *k, const char *verb)
           "                     treated, if the method allows exceptions\n"
           "  --until DATE       when the exception ends (within the method's longest)\n",
           c->out);
-    return true;
 }

@@ -106,6 +106,32 @@ static int print_coverage(cli_ctx *c, store_conn *conn, void *arg)
 
 /* --- snapshot -------------------------------------------------------------- */
 
+static void snapshot_row_text(cli_ctx *c, text_table *t, const risk_snapshot_row *r)
+{
+    table_add_row(t, (const char *[]){
+        arena_printf(&c->arena, "RSK-%" PRId64, r->risk_id),
+        arena_strdup(&c->arena, or_empty(r->title)),
+        r->owner_name ? arena_strdup(&c->arena, r->owner_name) : "",
+        arena_printf(&c->arena, "%s %s", fmt_int(&c->arena, r->level), or_empty(r->level_label)),
+        arena_printf(&c->arena, "%s %s", fmt_int(&c->arena, r->residual_level),
+                     or_empty(r->residual_level_label)),
+        arena_strdup(&c->arena, or_empty(r->treatment)),
+        arena_strdup(&c->arena, or_empty(r->acceptance))});
+}
+
+/*
+ * One item of the --json array, printed at once: the array is written as the
+ * pages come, so 100,000 risks take no more memory than one page. The text
+ * is what print_json gives for {"campaign": ..., "items": [...]}.
+ */
+static void snapshot_row_json(cli_ctx *c, const risk_snapshot_row *r, bool first)
+{
+    fputs(first ? "\n    " : ",\n    ", c->out);
+    json_t *j = risk_snapshot_row_to_json(r);
+    print_json_nested(c, j, 2);
+    json_decref(j);
+}
+
 static int print_snapshot(cli_ctx *c, store_conn *conn, void *arg)
 {
     int64_t id = *(int64_t *)arg;
@@ -114,49 +140,42 @@ static int print_snapshot(cli_ctx *c, store_conn *conn, void *arg)
     if (risk_campaign_closed_check(conn, id, "campaign", &c->arena, &st) != ISMS_OK)
         return cli_fail(c, &st);
     risk_snapshot_row *rows = arena_alloc(&c->arena, RISK_SNAPSHOT_PAGE_MAX * sizeof(*rows));
-    json_t *items = c->json ? json_array() : NULL;
     text_table t;
     table_init(&t, &c->arena, 7);
     table_add_row(&t, (const char *[]){"RISK", "TITLE", "OWNER", "LEVEL", "RESIDUAL",
                                        "TREATMENT", "ACCEPTANCE"});
-    int64_t after = 0;
+    int64_t after = 0, printed = 0;
     size_t n;
+    bool first_page = true;
     do {
         arena page; /* each page's strings, freed once printed */
         arena_init(&page);
         if (store_risk_snapshot_page(conn, id, after, RISK_SNAPSHOT_PAGE_MAX, &page, rows, &n,
                                      &st) != ISMS_OK) {
             arena_dispose(&page);
-            json_decref(items);
             return cli_fail(c, &st);
         }
+        /*
+         * Opened once the first page is read, so that its failure prints no half
+         * object; a later page's failure (inside the same read snapshot) leaves
+         * the array unclosed, and the exit code says so.
+         */
+        if (c->json && first_page)
+            fprintf(c->out, "{\n  \"campaign\": \"CMP-%" PRId64 "\",\n  \"items\": [", id);
         for (size_t i = 0; i < n; i++) {
-            const risk_snapshot_row *r = &rows[i];
-            if (items)
-                json_array_append_new(items, risk_snapshot_row_to_json(r));
+            if (c->json)
+                snapshot_row_json(c, &rows[i], printed++ == 0);
             else
-                table_add_row(&t, (const char *[]){
-                    arena_printf(&c->arena, "RSK-%" PRId64, r->risk_id),
-                    arena_strdup(&c->arena, or_empty(r->title)),
-                    r->owner_name ? arena_strdup(&c->arena, r->owner_name) : "",
-                    arena_printf(&c->arena, "%s %s", fmt_int(&c->arena, r->level),
-                                 or_empty(r->level_label)),
-                    arena_printf(&c->arena, "%s %s", fmt_int(&c->arena, r->residual_level),
-                                 or_empty(r->residual_level_label)),
-                    arena_strdup(&c->arena, or_empty(r->treatment)),
-                    arena_strdup(&c->arena, or_empty(r->acceptance))});
+                snapshot_row_text(c, &t, &rows[i]);
         }
         after = n ? rows[n - 1].risk_id : after;
+        first_page = false;
         arena_dispose(&page);
     } while (n == RISK_SNAPSHOT_PAGE_MAX);
-    if (items) {
-        json_t *j = json_pack("{s:o,s:o}", "campaign",
-                              json_sprintf("CMP-%" PRId64, id), "items", items);
-        print_json(c, j);
-        json_decref(j);
-    } else {
+    if (c->json)
+        fputs(printed ? "\n  ]\n}\n" : "]\n}\n", c->out);
+    else
         table_print(&t, c->out);
-    }
     return EXIT_OK;
 }
 
@@ -293,15 +312,6 @@ static int close_campaign(cli_ctx *c, int64_t id)
     }
     cli_close_store(c, s);
     return rc;
-}
-
-bool cmd_risk_campaign_verb(const char *verb)
-{
-    static const char *const verbs[] = {"coverage", "snapshot", "compare", "close", "due", NULL};
-    for (size_t i = 0; verb && verbs[i]; i++)
-        if (strcmp(verb, verbs[i]) == 0)
-            return true;
-    return false;
 }
 
 int cmd_risk_campaign(cli_ctx *c, const char *verb)

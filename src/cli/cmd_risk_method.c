@@ -118,36 +118,29 @@ static int definition_from_file(cli_ctx *c)
     return EXIT_OK;
 }
 
-bool cmd_risk_method(cli_ctx *c, const char *verb, int *rc)
+int cmd_risk_method(cli_ctx *c, const char *verb)
 {
-    if (strcmp(verb, "preset") == 0)
-        *rc = cmd_preset(c);
-    else if (strcmp(verb, "matrix") == 0)
-        *rc = cmd_matrix(c);
-    else if (strcmp(verb, "add") == 0 && (*rc = definition_from_file(c)) != EXIT_OK)
-        return true;
-    else
-        return false;
-    return true;
+    return strcmp(verb, "preset") == 0 ? cmd_preset(c) : cmd_matrix(c);
 }
 
-bool help_risk_method_verb(cli_ctx *c, const char *verb)
+int cmd_risk_method_add(cli_ctx *c, const char *verb)
 {
-    if (strcmp(verb, "preset") == 0) {
+    int rc = definition_from_file(c);
+    return rc != EXIT_OK ? rc : cmd_record(c, &kind_risk_method, verb);
+}
+
+void help_risk_method_verb(cli_ctx *c, const char *verb)
+{
+    if (strcmp(verb, "preset") == 0)
         fputs("Usage: isms risk-method preset 3|4|5\n\n"
               "Prints the ready method of that size (3 x 3, 4 x 4 or 5 x 5) as JSON: a start\n"
               "for your own. Save it, edit it, and record it with\n"
               "  isms risk-method add --title T --definition-file FILE\n", c->out);
-        return true;
-    }
-    if (strcmp(verb, "matrix") == 0) {
+    else
         fputs("Usage: isms risk-method matrix [RM-n]\n\n"
               "Draws the matrix of a version as text (the version in force without RM-n):\n"
               "the risk level of each likelihood and impact, then the levels with their\n"
               "colour and acceptance rule.\n", c->out);
-        return true;
-    }
-    return false;
 }
 
 void help_risk_method(cli_ctx *c)

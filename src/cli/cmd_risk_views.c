@@ -8,13 +8,6 @@
 
 enum { FLAG_IDS_CLI = 100, ACTIONS_PAGE = STORE_PAGE_MAX };
 
-bool risk_view_verb(const isms_kind *k, const char *verb)
-{
-    return k && verb && strcmp(k->name, "risk") == 0 &&
-           (strcmp(verb, "heatmap") == 0 || strcmp(verb, "flags") == 0 ||
-            strcmp(verb, "actions") == 0);
-}
-
 void help_risk_view(cli_ctx *c, const char *verb)
 {
     if (strcmp(verb, "heatmap") == 0)

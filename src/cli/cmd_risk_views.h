@@ -7,10 +7,7 @@
 
 #include "cli/cli.h"
 
-/* Whether `isms KIND VERB` is one of these views (kind risk: heatmap, flags, actions). */
-bool risk_view_verb(const isms_kind *k, const char *verb);
-
-/* Run the view; EXIT_OK or the exit code of the failure. */
+/* Run the view, heatmap, flags or actions (cli/kind_verbs.c routes them here). */
 int cmd_risk_view(cli_ctx *c, const char *verb);
 
 /* Its --help. */

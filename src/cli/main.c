@@ -8,11 +8,8 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "cli/risk_accept.h"
-#include "cli/cmd_risk_views.h"
+#include "cli/kind_verbs.h"
 #include "cli/output.h"
-#include "cli/risk_method_cli.h"
-#include "core/kinds/kinds.h"
 #include "core/value.h"
 
 #ifndef ISMS_VERSION
@@ -108,32 +105,18 @@ static int run_command(cli_ctx *c, const char *cmd)
     }
     if (!k)
         return cli_usage(c, "unknown command '%s'", cmd);
-    bool method = k == &kind_risk_method;
-    if (help && help_risk_accept(c, k, verb))
-        return EXIT_OK;
-    if (!help && cmd_risk_accept_has(k, verb))
-        return cmd_risk_accept(c, verb);
-    if (help && k == &kind_risk_campaign && cmd_risk_campaign_verb(verb)) {
-        help_risk_campaign(c, verb);
+    const kind_verb *kv = kind_verb_find(k, verb); /* a kind's own verb (risk accept) */
+    if (help && kv && kv->help) {
+        kv->help(c, verb);
         return EXIT_OK;
     }
-    if (risk_view_verb(k, verb))
-        return help ? (help_risk_view(c, verb), EXIT_OK) : cmd_risk_view(c, verb);
     if (help || !verb) {
-        if (method && verb && help_risk_method_verb(c, verb))
-            return help ? EXIT_OK : EXIT_USAGE;
-        if (!verb || !help_verb(c, k, verb)) {
-            help_kind(c, k);
-            if (method)
-                help_risk_method(c);
-        }
+        if (!verb || !help_verb(c, k, verb))
+            kind_verbs_help_kind(c, k);
         return help ? EXIT_OK : EXIT_USAGE;
     }
-    int rc;
-    if (method && cmd_risk_method(c, verb, &rc))
-        return rc;
-    if (k == &kind_risk_campaign && cmd_risk_campaign_verb(verb))
-        return cmd_risk_campaign(c, verb);
+    if (kv)
+        return kv->run(c, verb);
     return cmd_record(c, k, verb);
 }
 

@@ -106,6 +106,23 @@ void print_json(cli_ctx *c, json_t *j)
     }
 }
 
+void print_json_nested(cli_ctx *c, json_t *j, int depth)
+{
+    char *s = json_dump_exact(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    if (!s)
+        return;
+    /* A dump's newlines are all between its lines: strings hold theirs escaped. */
+    for (const char *p = s; *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) + 1 : strlen(p);
+        fwrite(p, 1, len, c->out);
+        if (nl)
+            fprintf(c->out, "%*s", depth * 2, "");
+        p += len;
+    }
+    free(s);
+}
+
 static void print_multiline(FILE *out, const char *label, const char *text)
 {
     fprintf(out, "  %s:\n", label);

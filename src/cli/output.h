@@ -30,6 +30,13 @@ void print_record(cli_ctx *c, const isms_record *r, const char *const *ref_title
 /* Print a JSON value (exact decimals) followed by a newline. */
 void print_json(cli_ctx *c, json_t *j);
 
+/*
+ * Print a JSON value as print_json prints it nested depth levels deep (two
+ * spaces a level), without the newline: its first line where the caller left
+ * off, the others indented. For printing an array's items as they come.
+ */
+void print_json_nested(cli_ctx *c, json_t *j, int depth);
+
 /* The text form of a value for tables and detail lines. */
 const char *value_text(arena *a, const isms_field *f, const isms_value *v);
 

@@ -4,12 +4,10 @@
 
 #include "cli/cli.h"
 
-/* Whether verb is one of these verbs of kind k (only the risk kind has them). */
-bool cmd_risk_accept_has(const isms_kind *k, const char *verb);
-
+/* Run verb, accept or acceptances (cli/kind_verbs.c routes them here). */
 int cmd_risk_accept(cli_ctx *c, const char *verb);
 
-/* Their --help; false for another verb. */
-bool help_risk_accept(cli_ctx *c, const isms_kind *k, const char *verb);
+/* Their --help. */
+void help_risk_accept(cli_ctx *c, const char *verb);
 
 #endif

@@ -4,15 +4,14 @@
 
 #include "cli/cli.h"
 
-/*
- * Run verb if it is one of the method's own (preset, matrix): true with the
- * exit code in *rc. For add, takes --definition-file first (true only when
- * that fails); false: the generic verbs run.
- */
-bool cmd_risk_method(cli_ctx *c, const char *verb, int *rc);
+/* Run one of the method's own verbs, preset or matrix (cli/kind_verbs.c routes them here). */
+int cmd_risk_method(cli_ctx *c, const char *verb);
 
-/* The help of preset and matrix; false for other verbs. */
-bool help_risk_method_verb(cli_ctx *c, const char *verb);
+/* The generic add, after --definition-file FILE became --definition TEXT. */
+int cmd_risk_method_add(cli_ctx *c, const char *verb);
+
+/* The help of preset and matrix. */
+void help_risk_method_verb(cli_ctx *c, const char *verb);
 
 /* The lines the method adds to `isms risk-method --help`. */
 void help_risk_method(cli_ctx *c);

@@ -12,6 +12,13 @@ void api_update(http_request *req, http_reply *rep);
 void api_retire(http_request *req, http_reply *rep);
 void api_delete(http_request *req, http_reply *rep);
 void api_history(http_request *req, http_reply *rep);
+/*
+ * A page of records as JSON into b, as every paged list answers:
+ * {"items":[record, ...],"next_cursor":"C" or null -- the object left open
+ * for the caller's own members and its closing brace (api_records.c).
+ */
+void api_page_write(strbuf *b, const store_page *page);
+
 /* CSV and XLSX (api_transfer.c; docs/IMPORT-EXPORT.md). */
 void api_export_csv(http_request *req, http_reply *rep);
 void api_export_xlsx(http_request *req, http_reply *rep);

@@ -97,6 +97,22 @@ static void reply_record(http_reply *rep, unsigned status, const isms_record *r)
     reply_json(rep, status, record_to_json(r));
 }
 
+/* Written straight, without a jansson tree: the tree was most of a page's cost. */
+void api_page_write(strbuf *b, const store_page *page)
+{
+    strbuf_puts(b, "{\"items\":[");
+    for (size_t i = 0; i < page->n; i++) {
+        if (i)
+            strbuf_putc(b, ',');
+        record_json_write(b, page->items[i]);
+    }
+    strbuf_puts(b, "],\"next_cursor\":");
+    if (page->next_cursor)
+        json_write_string(b, page->next_cursor);
+    else
+        strbuf_puts(b, "null");
+}
+
 void api_list(http_request *req, http_reply *rep)
 {
     isms_status st;
@@ -117,19 +133,8 @@ void api_list(http_request *req, http_reply *rep)
         reply_problem(rep, &st);
         return;
     }
-    /* Written straight, without a jansson tree: the tree was most of a page's cost. */
     strbuf *b = reply_json_body(rep, 200);
-    strbuf_puts(b, "{\"items\":[");
-    for (size_t i = 0; i < page.n; i++) {
-        if (i)
-            strbuf_putc(b, ',');
-        record_json_write(b, page.items[i]);
-    }
-    strbuf_puts(b, "],\"next_cursor\":");
-    if (page.next_cursor)
-        json_write_string(b, page.next_cursor);
-    else
-        strbuf_puts(b, "null");
+    api_page_write(b, &page);
     strbuf_putc(b, '}');
 }
 

@@ -9,6 +9,7 @@
 #include "core/record_decode.h"
 #include "core/record_json.h"
 #include "core/value.h"
+#include "http/api.h"
 #include "http/api_risk_views.h"
 #include "report/heatmap_data.h"
 
@@ -239,17 +240,7 @@ void api_risk_actions_overdue(http_request *req, http_reply *rep)
         return;
     }
     strbuf *b = reply_json_body(rep, 200);
-    strbuf_puts(b, "{\"items\":[");
-    for (size_t i = 0; i < page.n; i++) {
-        if (i)
-            strbuf_putc(b, ',');
-        record_json_write(b, page.items[i]);
-    }
-    strbuf_puts(b, "],\"next_cursor\":");
-    if (page.next_cursor)
-        json_write_string(b, page.next_cursor);
-    else
-        strbuf_puts(b, "null");
+    api_page_write(b, &page);
     char tail[64];
     snprintf(tail, sizeof(tail), ",\"total\":%lld,\"today\":", (long long)total);
     strbuf_puts(b, tail);
