@@ -15,8 +15,8 @@
 # table (sqlite3 / psql), not through isms: loading is not what is measured, and
 # 100,000 records through the record layer would take minutes. They are
 # well-formed rows (levels, labels and method as the 5x5 preset gives them) but
-# have no change log entries, so `isms log verify` on this database would
-# report them; the database is thrown away at the end.
+# have no change log entries (nor heat map counts), so `isms log verify` on this
+# database would report them; the database is thrown away at the end.
 set -eu
 
 POSTGRES=0

@@ -19,6 +19,13 @@ typedef struct store_heat_delta {
 /* Write the pending heat map counts of t (store_commit does, before committing). */
 isms_err store_risk_heat_flush(store_txn *t, isms_status *st);
 
+/* Records found in force in this transaction (store_presence_of): no need to ask again. */
+enum { STORE_KNOWN_MAX = 32 };
+typedef struct store_known {
+    const isms_kind *kind;
+    int64_t id;
+} store_known;
+
 struct store_txn {
     store_conn *conn;
     const isms_write_ctx *ctx;
@@ -37,6 +44,11 @@ struct store_txn {
      * before the commit, or when the list is full. */
     store_heat_delta heat[STORE_HEAT_PENDING];
     size_t nheat;
+    /* Forgotten for a kind when a record of it is written in the transaction, which
+     * could retire or delete one (store_txn_forget); an import checks each row's
+     * owner and method without a query once they are known. */
+    store_known known[STORE_KNOWN_MAX];
+    size_t nknown, next_known;
 };
 
 struct store_conn {

@@ -248,6 +248,7 @@ isms_err store_begin(store_conn *c, const isms_write_ctx *ctx, store_txn **out,
     c->txn.log_known = false;
     c->txn.memo_kind = NULL;
     c->txn.nheat = 0;
+    c->txn.nknown = c->txn.next_known = 0;
     arena_init(&c->txn.memo_arena);
     *out = &c->txn;
     return ISMS_OK;
@@ -382,6 +383,12 @@ void store_txn_forget(store_txn *t, const isms_kind *k)
 {
     if (t->memo_kind == k)
         t->memo_kind = NULL;
+    size_t kept = 0;
+    for (size_t i = 0; i < t->nknown; i++)
+        if (t->known[i].kind != k)
+            t->known[kept++] = t->known[i];
+    t->nknown = kept;
+    t->next_known = kept % STORE_KNOWN_MAX;
 }
 
 const isms_write_ctx *store_txn_ctx(const store_txn *t)

@@ -186,9 +186,32 @@ isms_err store_get(store_conn *c, const isms_kind *k, int64_t id, arena *a, isms
     return e == ISMS_OK ? load_links(c, *out, a, st) : e;
 }
 
+/* Whether the write transaction on c has already found (k, id) in force. */
+static bool known_active(const store_conn *c, const isms_kind *k, int64_t id)
+{
+    for (size_t i = 0; c->in_txn && i < c->txn.nknown; i++)
+        if (c->txn.known[i].kind == k && c->txn.known[i].id == id)
+            return true;
+    return false;
+}
+
+/* Remember (k, id) in force for the rest of the transaction, replacing the oldest when full. */
+static void remember_active(store_conn *c, const isms_kind *k, int64_t id)
+{
+    store_txn *t = &c->txn;
+    t->known[t->next_known] = (store_known){k, id};
+    t->next_known = (t->next_known + 1) % STORE_KNOWN_MAX;
+    if (t->nknown < STORE_KNOWN_MAX)
+        t->nknown++;
+}
+
 isms_err store_presence_of(store_conn *c, const isms_kind *k, int64_t id, store_presence *out,
                            isms_status *st)
 {
+    if (known_active(c, k, id)) {
+        *out = STORE_ACTIVE;
+        return ISMS_OK;
+    }
     const store_driver *d = DRV(c);
     db_stmt *s;
     isms_err e = conn_prepare(c, store_kind_sql(c->owner, k)->presence, &s, st);
@@ -198,7 +221,11 @@ isms_err store_presence_of(store_conn *c, const isms_kind *k, int64_t id, store_
     db_step r = d->step(s, st);
     *out = r != DB_ROW ? STORE_ABSENT : d->column_int(s, 0) ? STORE_RETIRED : STORE_ACTIVE;
     d->reset(s);
-    return r == DB_ERROR ? st->code : ISMS_OK;
+    if (r == DB_ERROR)
+        return st->code;
+    if (*out == STORE_ACTIVE && c->in_txn)
+        remember_active(c, k, id);
+    return ISMS_OK;
 }
 
 /* Bind the stored fields of rec from parameter n on; returns the next free number. */

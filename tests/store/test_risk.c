@@ -750,6 +750,46 @@ static void test_migration_counts_the_risks_already_there(void **state)
     assert_int_equal(CELL(heat(e, m, false), 2, 3), 3);
 }
 
+/* A reference found in force is not asked for again in the transaction, until its kind is written. */
+typedef struct retire_owner {
+    env *e;
+    isms_record *first, *second;
+    int64_t owner;
+} retire_owner;
+
+static isms_err write_retire_owner(store_txn *t, void *arg, isms_status *st)
+{
+    retire_owner *w = arg;
+    isms_err e = records_create(t, w->first, &w->e->a, st); /* finds the owner in force */
+    if (e == ISMS_OK)
+        e = records_retire(t, &kind_risk, w->first->id, 0, "merged", st);
+    if (e == ISMS_OK)
+        e = records_retire(t, &kind_person, w->owner, 0, "left", st);
+    if (e == ISMS_OK)
+        e = records_create(t, w->second, &w->e->a, st); /* must see the retirement */
+    return e;
+}
+
+static void test_references_are_checked_again_after_their_kind_changes(void **state)
+{
+    env *e = *state;
+    people(e);
+    method(e, risk_method_preset(5));
+    const char *owner = id_text(e, e->other);
+    retire_owner w = {e,
+                      build_one(e, &kind_risk, "title", "First", "owner", owner, "likelihood",
+                                "2", "impact", "2", "treatment", "retain", NULL),
+                      build_one(e, &kind_risk, "title", "Second", "owner", owner, "likelihood",
+                                "2", "impact", "2", "treatment", "retain", NULL),
+                      e->other};
+    isms_status st;
+    status_clear(&st);
+    assert_int_equal(store_write(e->s, &g_root, write_retire_owner, &w, &st), ISMS_EINVALID);
+    assert_true(has_field_error(&st, "owner"));
+    assert_non_null(strstr(st.fields[0].reason, "retired"));
+    assert_int_equal(count(e, &kind_risk), 0); /* nothing of it was kept */
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1)
@@ -776,6 +816,7 @@ int main(int argc, char **argv)
         T(test_validity_of_stored_acceptances),
         T(test_heat_counts_follow_every_write),
         T(test_migration_counts_the_risks_already_there),
+        T(test_references_are_checked_again_after_their_kind_changes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
