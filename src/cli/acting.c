@@ -41,9 +41,13 @@ static const cli_verb_permission table[] = {
     {"log", "redact", PERM_ADMIN},     /* irreversible; personal data retention */
     {"log", "keygen", PERM_OPEN},      /* writes two key files, touches no database */
     {"log", "checkpoint", PERM_ADMIN}, /* signs with the server's secret key */
-    /* The risk method's own verbs (cmd_risk_method.c); its add is the generic one. */
+    /* The risk method's own verbs (cmd_risk_method.c); its add is the generic one. Its
+     * versions are the manager's decision (KF_MANAGED: the record layer holds to it too). */
     {"risk-method", "preset", PERM_OPEN}, /* static text, no database */
     {"risk-method", "matrix", PERM_READ},
+    {"risk-method", "add", PERM_MANAGE},
+    {"risk-method", "retire", PERM_MANAGE},
+    {"risk-method", "import", PERM_MANAGE},
     /* Signed risk acceptance: who may sign is the kind's rule (the risk owner, top management). */
     {"risk", "accept", PERM_READ},
     {"risk", "acceptances", PERM_READ},

@@ -121,7 +121,8 @@ static isms_err supersede(store_txn *t, const isms_record *rec, arena *a, isms_s
 }
 
 /* Whether the transaction's principal may change rec (core/roles.h decides). */
-static isms_err check_may_change(store_txn *t, const isms_record *rec, isms_status *st)
+static isms_err check_may_change(store_txn *t, const isms_kind *k, const isms_record *rec,
+                                 isms_status *st)
 {
     const isms_principal *p = store_txn_ctx(t)->principal;
     char why[ISMS_REASON_MAX * 2];
@@ -130,6 +131,8 @@ static isms_err check_may_change(store_txn *t, const isms_record *rec, isms_stat
     if (!roles_permit(p, PERM_WRITE))
         return status_fail(st, ISMS_EFORBIDDEN, "changing records needs %s",
                            permission_holders(PERM_WRITE));
+    if (!roles_may_write_kind(p, k, why, sizeof(why)))
+        return status_fail(st, ISMS_EFORBIDDEN, "%s", why);
     if (rec && !roles_may_change(p, rec, why, sizeof(why)))
         return status_fail(st, ISMS_EFORBIDDEN, "%s", why);
     return ISMS_OK;
@@ -158,7 +161,7 @@ isms_err records_create(store_txn *t, isms_record *rec, arena *a, isms_status *s
     const isms_kind *k = rec->kind;
     /* A signature's kind decides who may sign (the risk owner, top management), not the role. */
     bool signing = (k->flags & KF_SIGNED) && store_txn_ctx(t)->signed_act;
-    if (!signing && check_may_change(t, NULL, st) != ISMS_OK)
+    if (!signing && check_may_change(t, k, NULL, st) != ISMS_OK)
         return st->code;
     for (size_t i = 0; i < k->nfields; i++)
         reject_derived_input(&k->fields[i], &rec->values[i], st);
@@ -206,7 +209,7 @@ static isms_err load_current_as(store_txn *t, const isms_kind *k, int64_t id,
 {
     isms_err e = store_get(store_txn_conn(t), k, id, a, out, st);
     if (e == ISMS_OK && check_principal)
-        e = check_may_change(t, *out, st);
+        e = check_may_change(t, k, *out, st);
     if (e != ISMS_OK)
         return e;
     char hid[ISMS_HUMAN_ID_MAX];

@@ -120,6 +120,12 @@ enum kind_flags {
      * the kind's prepare hook decides who may sign, whatever their role.
      */
     KF_SIGNED = 1u << 3,
+    /*
+     * Decided by the ISMS manager: only the manager role creates, changes or
+     * retires its records, whoever owns them (the risk method: the criteria
+     * every assessment is held to, 6.1.2 a, b).
+     */
+    KF_MANAGED = 1u << 4,
 };
 
 struct isms_kind {

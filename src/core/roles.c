@@ -74,7 +74,7 @@ const char *roles_format(unsigned roles, char *buf, size_t size)
 
 const char *permission_name(isms_permission p)
 {
-    static const char *const n[PERM_COUNT] = {"unset", "open", "self", "read", "write", "admin"};
+    static const char *const n[PERM_COUNT] = {"unset", "open", "self", "read", "write", "manage", "admin"};
     return (unsigned)p < PERM_COUNT ? n[p] : "unset";
 }
 
@@ -89,6 +89,8 @@ const char *permission_holders(isms_permission p)
         return "any role";
     case PERM_WRITE:
         return "the manager or contributor role";
+    case PERM_MANAGE:
+        return "the manager role";
     case PERM_ADMIN:
         return "the admin role";
     case PERM_UNSET:
@@ -111,6 +113,8 @@ bool roles_permit(const isms_principal *p, isms_permission perm)
         return (r & UR_ALL) != 0;
     case PERM_WRITE:
         return (r & (UR_MANAGER | UR_CONTRIBUTOR)) != 0;
+    case PERM_MANAGE:
+        return (r & UR_MANAGER) != 0;
     case PERM_ADMIN:
         return (r & UR_ADMIN) != 0;
     case PERM_UNSET:
@@ -147,6 +151,16 @@ bool roles_may_change(const isms_principal *p, const isms_record *old, char *why
         return true;
     snprintf(why, size, "a contributor changes only records they created; %s was created by %s",
              hid, old->created_by ? old->created_by : "someone else");
+    return false;
+}
+
+bool roles_may_write_kind(const isms_principal *p, const isms_kind *k, char *why, size_t size)
+{
+    if (!(k->flags & KF_MANAGED) || roles_permit(p, PERM_MANAGE))
+        return true;
+    snprintf(why, size, "%s records are decided by the ISMS manager: writing them needs the "
+                        "manager role",
+             k->label);
     return false;
 }
 

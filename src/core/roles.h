@@ -10,8 +10,10 @@
  *   self         one's own account: password, tokens     every signed-in user
  *   read         read ISMS records                       every role
  *   write        create, change, retire, delete records  manager; contributor (own records)
+ *   manage       the ISMS's criteria: the risk method     manager
  *   admin        users, roles, settings                  admin
  *
+ * Kinds marked KF_MANAGED (the risk method) are written by the manager only.
  * The auditor reads everything; writing audit records comes with them.
  * Top management is a property of the person, not a role.
  */
@@ -42,6 +44,7 @@ typedef enum isms_permission {
     PERM_SELF,
     PERM_READ,
     PERM_WRITE,
+    PERM_MANAGE, /* what the ISMS manager decides for everyone (the risk method) */
     PERM_ADMIN,
     PERM_COUNT
 } isms_permission;
@@ -90,6 +93,12 @@ bool roles_permit(const isms_principal *p, isms_permission perm);
  * created. Fills why with the reason when not.
  */
 bool roles_may_change(const isms_principal *p, const isms_record *old, char *why, size_t size);
+
+/*
+ * Whether p may write records of kind k at all: kinds marked KF_MANAGED need
+ * the manager role (a contributor may not change the risk method). Fills why.
+ */
+bool roles_may_write_kind(const isms_principal *p, const isms_kind *k, char *why, size_t size);
 
 /*
  * The roles an API token grants: the owner's roles when token_role is

@@ -87,8 +87,8 @@ static const http_route routes[] = {
     {"POST", "/log/{seq}/redact", web_log_redact, PERM_ADMIN},
     /* The risk method: the version in force, and the grid that saves a new one. */
     {"GET", "/risk-method", web_risk_method, PERM_READ},
-    {"GET", "/risk-method/edit", web_risk_method_edit, PERM_WRITE},
-    {"POST", "/risk-method/edit", web_risk_method_save, PERM_WRITE},
+    {"GET", "/risk-method/edit", web_risk_method_edit, PERM_MANAGE},
+    {"POST", "/risk-method/edit", web_risk_method_save, PERM_MANAGE},
     {"POST", "/risks/{id}/accept", web_risk_accept, PERM_READ}, /* a signing act */
     /* Assessment campaigns (page_risk_campaign.c), before {kind}/{id}: answers need write. */
     {"GET", "/risk-campaigns/compare", web_risk_campaign_compare, PERM_READ},

@@ -94,6 +94,12 @@ bool page_may_write(const web_page *pg)
     return roles_permit(&pg->req->principal, PERM_WRITE);
 }
 
+bool page_may_write_kind(const web_page *pg, const isms_kind *k)
+{
+    char why[256];
+    return page_may_write(pg) && roles_may_write_kind(&pg->req->principal, k, why, sizeof(why));
+}
+
 const char *label_in_text(arena *a, const char *label)
 {
     char *s = arena_strdup(a, label);

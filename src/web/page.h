@@ -102,6 +102,8 @@ void web_status_page(http_request *req, http_reply *rep, const isms_status *st);
  * decides; a contributor's ownership is checked when the change is made.
  */
 bool page_may_write(const web_page *pg);
+/* And records of kind k (KF_MANAGED kinds need the manager role): whether to offer editing. */
+bool page_may_write_kind(const web_page *pg, const isms_kind *k);
 
 /* A label as it reads inside a sentence: "context issue", but "ISMS risk". */
 const char *label_in_text(arena *a, const char *label);

@@ -221,7 +221,7 @@ static void transfer_links(web_page *pg)
     snprintf(url, sizeof(url), "/api/v1/%s/export.xlsx", k->plural);
     html_url_attr(b, "href", url);
     html_lit(b, ">Export XLSX</a>");
-    if (page_may_write(pg) && !(k->flags & KF_SIGNED)) { /* signatures are not imported */
+    if (page_may_write_kind(pg, k) && !(k->flags & KF_SIGNED)) { /* signatures are not imported */
         snprintf(url, sizeof(url), "/%s/import", k->plural);
         html_lit(b, " <a class=\"button subtle\"");
         html_url_attr(b, "href", url);
@@ -270,7 +270,7 @@ void web_list(http_request *req, http_reply *rep)
     strbuf *b = pg.b;
     html_lit(b, "<div class=\"actions\">");
     /* A signed kind (risk-acceptance) is made by its own signing form, not "New". */
-    if (page_may_write(&pg) && !(k->flags & KF_SIGNED)) {
+    if (page_may_write_kind(&pg, k) && !(k->flags & KF_SIGNED)) {
         html_lit(b, "<a class=\"button primary\"");
         strbuf url;
         strbuf_init(&url, 128);

@@ -267,7 +267,7 @@ void record_page(http_request *req, http_reply *rep, unsigned status,
     }
     html_lit(b, "<div class=\"actions\">");
     /* Readers (viewer, auditor) see no controls they could not use. */
-    bool writer = page_may_write(&pg);
+    bool writer = page_may_write_kind(&pg, k);
     if (writer && !r->retired_at && !(k->flags & KF_IMMUTABLE)) {
         strbuf url;
         strbuf_init(&url, 256);

@@ -198,7 +198,7 @@ static void no_method(web_page *pg)
     strbuf *b = pg->b;
     html_lit(b, "<section class=\"card\"><p>No risk method is in force yet: risks cannot be "
                 "scored until one is recorded.</p>\n");
-    if (page_may_write(pg))
+    if (page_may_write_kind(pg, &kind_risk_method))
         html_lit(b, "<p class=\"actions\">Start from a preset: "
                     "<a class=\"button\" href=\"/risk-method/edit?preset=3\">3 \xC3\x97 3</a> "
                     "<a class=\"button\" href=\"/risk-method/edit?preset=4\">4 \xC3\x97 4</a> "
@@ -232,7 +232,7 @@ void web_risk_method(http_request *req, http_reply *rep)
         human_id_format(hid, &kind_risk_method, id);
     page_heading(&pg, m ? hid : "6.1.2", "Risk method",
                  "How risks are scored and when they are acceptable (ISO/IEC 27001 6.1.2).");
-    if (page_may_write(&pg) && m)
+    if (page_may_write_kind(&pg, &kind_risk_method) && m)
         html_lit(pg.b, "<div class=\"actions\"><a class=\"button primary\" "
                        "href=\"/risk-method/edit\">Edit as a new version</a></div>");
     page_heading_end(&pg);

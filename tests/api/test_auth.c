@@ -762,8 +762,8 @@ static const struct expected_route {
     {"GET", "/log/{seq}", PERM_READ, NULL},
     {"POST", "/log/{seq}/redact", PERM_ADMIN, "reason="}, /* 422: no reason */
     {"GET", "/risk-method", PERM_READ, NULL},
-    {"GET", "/risk-method/edit", PERM_WRITE, NULL},
-    {"POST", "/risk-method/edit", PERM_WRITE, "title="}, /* 422: no grid sizes */
+    {"GET", "/risk-method/edit", PERM_MANAGE, NULL},
+    {"POST", "/risk-method/edit", PERM_MANAGE, "title="}, /* 422: no grid sizes */
     {"GET", "/risk-campaigns/compare", PERM_READ, NULL},
     {"POST", "/risk-campaigns/{id}/confirm", PERM_WRITE, "risk="}, /* 404: no such campaign */
     {"POST", "/risk-campaigns/{id}/close", PERM_WRITE, "version="},
@@ -801,7 +801,7 @@ static bool holds(isms_permission p, size_t who_i)
     static const bool table[PERM_COUNT][NPRINCIPALS] = {
         [PERM_OPEN] = {1, 1, 1, 1, 1, 1},  [PERM_SELF] = {0, 1, 1, 1, 1, 1},
         [PERM_READ] = {0, 1, 1, 1, 1, 1},  [PERM_WRITE] = {0, 0, 1, 1, 0, 0},
-        [PERM_ADMIN] = {0, 1, 0, 0, 0, 0},
+        [PERM_MANAGE] = {0, 0, 1, 0, 0, 0}, [PERM_ADMIN] = {0, 1, 0, 0, 0, 0},
     };
     return table[p][who_i];
 }

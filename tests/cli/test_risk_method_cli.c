@@ -158,6 +158,42 @@ static void test_add_refused(void **state)
     run_result_free(&r);
 }
 
+/* The method is decided by the ISMS manager: a contributor may read it, not change it. */
+static void test_only_managers_write_the_method(void **state)
+{
+    (void)state;
+    run_result r = {0};
+    assert_int_equal(run(&r, "another good password\n",
+                         (const char *const[]){"user", "add", "carl", "--role", "contributor",
+                                               "--password-stdin", "--hash-cost", "test", NULL}),
+                     0);
+    assert_int_equal(run(&r, "a third good password\n",
+                         (const char *const[]){"user", "add", "mia", "--role", "manager",
+                                               "--password-stdin", "--hash-cost", "test", NULL}),
+                     0);
+    assert_int_equal(RUN(&r, "risk-method", "preset", "4"), 0);
+    char path[400];
+    snprintf(path, sizeof(path), "%s/m.json", DIR_);
+    write_file(path, r.out);
+    assert_int_equal(RUN(&r, "--as", "carl", "risk-method", "list", "--json"), 0);
+    char *before = strdup(r.out);
+    assert_int_not_equal(RUN(&r, "--as", "carl", "risk-method", "add", "--title", "Mine",
+                             "--definition-file", path),
+                         0);
+    assert_non_null(strstr(r.err, "manager role"));
+    assert_int_not_equal(RUN(&r, "--as", "carl", "risk-method", "retire", "RM-1", "--reason", "x"),
+                         0);
+    assert_non_null(strstr(r.err, "manager role"));
+    assert_int_equal(RUN(&r, "risk-method", "list", "--json"), 0);
+    assert_string_equal(r.out, before); /* nothing written */
+    free(before);
+    assert_int_equal(RUN(&r, "--as", "mia", "risk-method", "add", "--title", "Four by four",
+                         "--definition-file", path),
+                     0);
+    assert_non_null(strstr(r.out, "RM-"));
+    run_result_free(&r);
+}
+
 int main(void)
 {
     unsetenv("ISMS_DB");
@@ -166,6 +202,7 @@ int main(void)
         cmocka_unit_test(test_preset),
         cmocka_unit_test(test_add_and_matrix),
         cmocka_unit_test(test_add_refused),
+        cmocka_unit_test(test_only_managers_write_the_method),
     };
     return cmocka_run_group_tests_name("risk-method-cli", tests, setup, teardown);
 }

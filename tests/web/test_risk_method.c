@@ -511,6 +511,62 @@ static void test_api_presets(void **state)
     resp_free(&r);
 }
 
+/* The method is decided by the ISMS manager: a contributor reads it, and changes nothing. */
+static void test_contributor_may_not_change_the_method(void **state)
+{
+    (void)state;
+    assert_true(server_add_user(&SRV, "carl", "contributor", "carl's long password"));
+    http_session carl = {0}, carl_api = {0};
+    http_client c = {.base = SRV.url, .easy = EASY};
+    resp r;
+    assert_int_equal(http_login(&r, &c, &carl, "carl", "carl's long password"), 303);
+    resp_free(&r);
+    assert_true(http_read_csrf(&c, &carl, "/"));
+    request(&r, &carl, "GET", "/risk-method", NULL, NULL);
+    CHECK_STATUS(&r, 200);
+    BODY_HAS(&r, "<table class=\"risk-matrix\"");
+    BODY_LACKS(&r, "href=\"/risk-method/edit");
+    resp_free(&r);
+    request(&r, &carl, "GET", "/risk-method/edit", NULL, NULL);
+    CHECK_STATUS(&r, 403);
+    BODY_HAS(&r, "manager role");
+    resp_free(&r);
+    long long before = methods();
+    json_t *d = preset(3);
+    buf b = {0};
+    char admin_csrf[sizeof(SESSION.csrf)];
+    memcpy(admin_csrf, SESSION.csrf, sizeof(admin_csrf));
+    memcpy(SESSION.csrf, carl.csrf, sizeof(admin_csrf)); /* form_of writes SESSION's token */
+    form_of(&b, d, "Carl's own");
+    memcpy(SESSION.csrf, admin_csrf, sizeof(admin_csrf));
+    json_decref(d);
+    request(&r, &carl, "POST", "/risk-method/edit", b.p, HTTP_FORM_TYPE);
+    CHECK_STATUS(&r, 403);
+    BODY_HAS(&r, "manager role");
+    resp_free(&r);
+    free(b.p);
+
+    char token[128];
+    assert_true(server_mint_token(&SRV, "carl", "owner", token, sizeof(token)));
+    http_bearer(&carl_api, token);
+    request(&r, &carl_api, "GET", "/api/v1/risk-method", NULL, NULL);
+    CHECK_STATUS(&r, 200);
+    resp_free(&r);
+    d = preset(3);
+    char *definition = json_dumps(d, 0); /* the API takes the method as JSON text */
+    json_t *body = json_pack("{s:s, s:s}", "title", "Carl's own", "definition", definition);
+    free(definition);
+    char *text = json_dumps(body, 0);
+    request(&r, &carl_api, "POST", "/api/v1/risk-methods", text, "application/json");
+    CHECK_STATUS(&r, 403);
+    BODY_HAS(&r, "manager role");
+    resp_free(&r);
+    free(text);
+    json_decref(body);
+    json_decref(d);
+    assert_int_equal(methods(), before); /* nothing written */
+}
+
 int main(int argc, char **argv)
 {
     int skip = server_driver_from_args(argc, argv);
@@ -524,7 +580,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_unordered_cell), cmocka_unit_test(test_bad_values),
         cmocka_unit_test(test_save_version),   cmocka_unit_test(test_resize_with_map),
         cmocka_unit_test(test_resize_without_map), cmocka_unit_test(test_api_presets),
-        cmocka_unit_test(test_stop),
+        cmocka_unit_test(test_contributor_may_not_change_the_method), cmocka_unit_test(test_stop),
     };
     int failed = cmocka_run_group_tests_name("risk-method", tests, group_setup, group_teardown);
     curl_global_cleanup();

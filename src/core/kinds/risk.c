@@ -64,7 +64,7 @@ const isms_kind kind_risk_method = {
     .help = "How risks are scored and when they are acceptable; a new version supersedes the "
             "last",
     KIND_FIELDS(risk_method_fields),
-    .flags = KF_IMMUTABLE | KF_SINGLETON,
+    .flags = KF_IMMUTABLE | KF_SINGLETON | KF_MANAGED,
     .validate = risk_method_validate,
     .derive = risk_method_derive,
     .prepare = risk_method_prepare,
