@@ -52,6 +52,8 @@ bench: deps $(BENCH_BUILD)/build.ninja
 	bench/bench-api.sh --postgres $(BENCH_BUILD)
 	bench/bench-risk-snapshot.sh $(BENCH_BUILD)
 	bench/bench-risk-snapshot.sh --postgres $(BENCH_BUILD)
+	bench/bench-import.sh --kind risk $(BENCH_BUILD)
+	bench/bench-import.sh --kind risk --postgres $(BENCH_BUILD)
 
 # libFuzzer needs clang. The libraries get coverage (fuzzer-no-link) and ASan + UBSan;
 # the fuzz_request target links libFuzzer itself. New inputs are kept in
