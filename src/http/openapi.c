@@ -927,10 +927,20 @@ static void transfer_paths(json_t *paths, const isms_kind *k, const kind_names *
     for (size_t i = 0; i < 2; i++) {
         snprintf(id, sizeof(id), "export%s%s", n->type, exports[i].suffix);
         snprintf(summary, sizeof(summary), "Export %s as %s", k->plural, exports[i].ext);
-        json_t *op = operation(id, k->plural, summary,
-                               json_sprintf("Every %s in force (retired=true: retired ones too) "
-                                            "as an attachment; columns id and every field.",
-                                            n->one));
+        /* the risks' workbook has sheets of its own (report/risk_workbook.h) */
+        bool workbook = i == 1 && strcmp(k->name, "risk") == 0;
+        json_t *op = operation(
+            id, k->plural, summary,
+            workbook ? json_string("The risk workbook as an attachment, with the sheets register "
+                                   "(every risk in force, retired=true: retired ones too; "
+                                   "columns id and every field), actions (the treatment "
+                                   "actions, the same way), method (the method in force: "
+                                   "scales, levels and matrix) and heat map counts (the risks "
+                                   "per likelihood and impact, current and residual). Whole "
+                                   "numbers are number cells.")
+                     : json_sprintf("Every %s in force (retired=true: retired ones too) "
+                                    "as an attachment; columns id and every field.%s",
+                                    n->one, i == 1 ? " Whole numbers are number cells." : ""));
         put(op, "parameters", retired_param());
         json_t *rs = new_object();
         put(rs, "200", file_response(exports[i].media, "The file"));

@@ -206,7 +206,8 @@ typedef struct sheet_state {
     lxw_worksheet *ws;
     lxw_row_t row;
     isms_status *st;
-    const char **fills; /* NULL, or per cell a "#RRGGBB" fill or NULL */
+    const char **fills;  /* NULL, or per cell a "#RRGGBB" fill or NULL */
+    const bool *numeric; /* NULL, or per column: its whole numbers are written as numbers */
 } sheet_state;
 
 /* The format filling a cell with colour "#RRGGBB" (made once per book), or NULL. */
@@ -232,7 +233,26 @@ static lxw_format *fill_format(xlsx_book *b, const char *colour)
     return f;
 }
 
-/* Cells are written as strings, never as formulas, so no guard is needed here. */
+/* The largest whole number a spreadsheet's double holds exactly (2^53); past it a cell
+ * stays text, so no digit is lost. */
+#define XLSX_EXACT_MAX 9007199254740992LL
+
+/* Whether text is a whole number ("-12", no sign "+", no spaces) a cell holds exactly. */
+static bool whole_number(const char *text, double *out)
+{
+    const char *p = text + (text[0] == '-');
+    if (!*p || strspn(p, "0123456789") != strlen(p) || strlen(p) > 16)
+        return false;
+    long long v = strtoll(text, NULL, 10);
+    if (v > XLSX_EXACT_MAX || v < -XLSX_EXACT_MAX)
+        return false;
+    *out = (double)v;
+    return true;
+}
+
+/* Cells are written as strings or numbers, never as formulas, so no guard is needed here.
+ * The header row is text; below it a numeric column's whole numbers are numbers, so a
+ * spreadsheet sorts and sums them, and anything else in it stays text. */
 static bool sheet_row(void *arg, const char *const *cells, size_t n)
 {
     sheet_state *ss = arg;
@@ -242,7 +262,12 @@ static bool sheet_row(void *arg, const char *const *cells, size_t n)
         lxw_format *fmt = ss->row == 0 ? ss->b->bold : NULL;
         if (ss->row > 0 && ss->fills)
             fmt = fill_format(ss->b, ss->fills[i]);
-        lxw_error e = worksheet_write_string(ss->ws, ss->row, (lxw_col_t)i, cells[i], fmt);
+        double num;
+        lxw_error e;
+        if (ss->row > 0 && ss->numeric && ss->numeric[i] && whole_number(cells[i], &num))
+            e = worksheet_write_number(ss->ws, ss->row, (lxw_col_t)i, num, fmt);
+        else
+            e = worksheet_write_string(ss->ws, ss->row, (lxw_col_t)i, cells[i], fmt);
         if (e != LXW_NO_ERROR) {
             status_fail(ss->st, ISMS_ETOOBIG, "row %u: %s", (unsigned)ss->row + 1,
                         lxw_strerror(e));
@@ -253,10 +278,24 @@ static bool sheet_row(void *arg, const char *const *cells, size_t n)
     return true;
 }
 
+/* Which columns of k's export are numeric: those of its whole-number fields (FT_INT). */
+static void numeric_columns(const isms_kind *k, bool *numeric)
+{
+    size_t n = 0;
+    numeric[n++] = false; /* the human id */
+    for (size_t i = 0; i < k->nfields; i++)
+        if (exported(&k->fields[i]))
+            numeric[n++] = k->fields[i].type == FT_INT;
+}
+
 isms_err xlsx_sheet_records(xlsx_book *b, store_conn *c, const isms_kind *k, const char *name,
                             const export_options *opt, isms_status *st)
 {
-    sheet_state ss = {.b = b, .st = st};
+    bool numeric[EXPORT_COLUMNS_MAX];
+    if (export_columns(k) > EXPORT_COLUMNS_MAX) /* record_export_rows refuses it too */
+        return status_fail(st, ISMS_ETOOBIG, "%s has too many fields to export", k->label);
+    numeric_columns(k, numeric);
+    sheet_state ss = {.b = b, .st = st, .numeric = numeric};
     isms_err e = add_sheet(b, name, &ss.ws, st);
     if (e == ISMS_OK)
         e = record_export_rows(c, k, opt, sheet_row, &ss, st);
@@ -264,10 +303,10 @@ isms_err xlsx_sheet_records(xlsx_book *b, store_conn *c, const isms_kind *k, con
 }
 
 isms_err xlsx_sheet_filled_rows(xlsx_book *b, const char *name, const char *const *header,
-                                size_t ncols, xlsx_filled_rows_fn next, void *arg,
-                                isms_status *st)
+                                size_t ncols, const bool *numeric, xlsx_filled_rows_fn next,
+                                void *arg, isms_status *st)
 {
-    sheet_state ss = {.b = b, .st = st};
+    sheet_state ss = {.b = b, .st = st, .numeric = numeric};
     isms_err e = add_sheet(b, name, &ss.ws, st);
     if (e != ISMS_OK)
         return e;
@@ -307,7 +346,7 @@ isms_err xlsx_sheet_rows(xlsx_book *b, const char *name, const char *const *head
                          xlsx_rows_fn next, void *arg, isms_status *st)
 {
     plain_rows p = {.next = next, .arg = arg};
-    return xlsx_sheet_filled_rows(b, name, header, ncols, next_plain, &p, st);
+    return xlsx_sheet_filled_rows(b, name, header, ncols, NULL, next_plain, &p, st);
 }
 
 isms_err xlsx_book_close(xlsx_book *b, isms_status *st)

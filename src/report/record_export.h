@@ -58,7 +58,8 @@ typedef struct xlsx_book xlsx_book;
 /* A new workbook at path (written by xlsx_book_close). */
 isms_err xlsx_book_open(xlsx_book **out, const char *path, isms_status *st);
 
-/* A worksheet `name` (at most 31 characters) holding the export of k. */
+/* A worksheet `name` (at most 31 characters) holding the export of k. Cells of
+ * whole-number fields (FT_INT) are numbers, the others text, as in the CSV. */
 isms_err xlsx_sheet_records(xlsx_book *b, store_conn *c, const isms_kind *k, const char *name,
                             const export_options *opt, isms_status *st);
 
@@ -66,17 +67,20 @@ isms_err xlsx_sheet_records(xlsx_book *b, store_conn *c, const isms_kind *k, con
  * A worksheet of the caller's rows: the header in bold, then rows as long as
  * next fills cells (ncols of them, NULL for an empty cell) and answers true.
  * For sheets beyond records (a risk export's actions, method, heat map counts).
+ * Every cell is text.
  */
 typedef bool (*xlsx_rows_fn)(void *arg, const char **cells);
 isms_err xlsx_sheet_rows(xlsx_book *b, const char *name, const char *const *header, size_t ncols,
                          xlsx_rows_fn next, void *arg, isms_status *st);
 
 /* The same with a fill per cell: next sets fills[i] to "#RRGGBB" to colour cell i
- * (the text then black or white, whichever reads better), or leaves it NULL. */
+ * (the text then black or white, whichever reads better), or leaves it NULL. numeric
+ * (NULL: none) marks the columns whose whole numbers are written as numbers; any
+ * other cell of such a column (a label) stays text. */
 typedef bool (*xlsx_filled_rows_fn)(void *arg, const char **cells, const char **fills);
 isms_err xlsx_sheet_filled_rows(xlsx_book *b, const char *name, const char *const *header,
-                                size_t ncols, xlsx_filled_rows_fn next, void *arg,
-                                isms_status *st);
+                                size_t ncols, const bool *numeric, xlsx_filled_rows_fn next,
+                                void *arg, isms_status *st);
 
 /* Write the file and free the book (also after a failure). */
 isms_err xlsx_book_close(xlsx_book *b, isms_status *st);

@@ -13,6 +13,8 @@ enum { METHOD_COLS = 2 + RISK_SCALE_MAX }; /* part, number, then label or one pe
 
 static const char *const method_header[METHOD_COLS] = {
     "part", "number", "label", "description", "colour", "acceptance", "top management signs"};
+/* The numbers of scale steps and levels (the matrix rows have labels there, kept as text). */
+static const bool method_numeric[METHOD_COLS] = {[1] = true};
 
 /* Rows in order: the likelihood scale, the impact scale, the levels, a matrix header,
  * then one matrix row per likelihood, highest first as the heat map shows it. */
@@ -94,6 +96,8 @@ static bool next_method_row(void *arg, const char **cells, const char **fills)
 static const char *const heat_header[] = {"scores", "likelihood", "likelihood label", "impact",
                                           "impact label", "level", "level label", "risks"};
 enum { HEAT_COLS = sizeof(heat_header) / sizeof(heat_header[0]) };
+/* likelihood, impact, level and the count of risks are numbers */
+static const bool heat_numeric[HEAT_COLS] = {[1] = true, [3] = true, [5] = true, [7] = true};
 
 typedef struct heat_rows {
     const risk_method *m;
@@ -139,12 +143,12 @@ static isms_err method_sheets(xlsx_book *b, store_conn *c, arena *a, isms_status
         e = heatmap_load(c, true, a, &residual, &heat_residual, st);
     method_rows mr = {.m = current.method};
     if (e == ISMS_OK)
-        e = xlsx_sheet_filled_rows(b, "method", method_header, METHOD_COLS, next_method_row, &mr,
-                                   st);
+        e = xlsx_sheet_filled_rows(b, "method", method_header, METHOD_COLS, method_numeric,
+                                   next_method_row, &mr, st);
     heat_rows hr = {.m = current.method, .heat = {&heat_current, &heat_residual}};
     if (e == ISMS_OK)
-        e = xlsx_sheet_filled_rows(b, "heat map counts", heat_header, HEAT_COLS, next_heat_row,
-                                   &hr, st);
+        e = xlsx_sheet_filled_rows(b, "heat map counts", heat_header, HEAT_COLS, heat_numeric,
+                                   next_heat_row, &hr, st);
     return e;
 }
 

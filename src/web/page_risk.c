@@ -89,6 +89,11 @@ static void acceptances_table(web_page *pg, const isms_record *risk, isms_record
         html_record_link(b, &kind_risk_acceptance, a->id, hid);
         html_lit(b, "</td><td>");
         html_text(b, text_of(a, "role"));
+        if (record_value(a, "exception")->i) { /* top management's time-limited exception */
+            html_lit(b, " <span class=\"badge badge-warn\">exception until ");
+            html_text(b, text_of(a, "exception_until"));
+            html_lit(b, "</span>");
+        }
         html_lit(b, "</td><td>");
         page_value(pg, kind_field(&kind_risk_acceptance, "signer"), record_value(a, "signer"),
                    true);

@@ -2481,6 +2481,22 @@ static void test_import_round_trip(void **state)
     TEXT_HAS(f->r.out, "\"import\"");
 }
 
+/* The spreadsheet column letter (A..Z) of a column named in a CSV's header row. */
+static char csv_column_letter(const char *csv, const char *name)
+{
+    size_t len = strlen(name), col = 0;
+    for (const char *p = csv; *p && *p != '\r' && *p != '\n'; col++) {
+        size_t n = strcspn(p, ",\r\n");
+        if (n == len && strncmp(p, name, len) == 0) {
+            assert_true(col < 26);
+            return (char)('A' + col);
+        }
+        p += n + (p[n] == ',');
+    }
+    fail_msg("no column %s", name);
+    return '?';
+}
+
 /* One part of a zip file (an XLSX), as `unzip -p` prints it; held by the fixture. */
 static const char *unzip_part(fx *f, const char *zip, const char *part)
 {
@@ -2528,12 +2544,19 @@ static void test_risk_workbook(void **state)
                   "<c r=\"B2\" t=\"inlineStr\"><is><t>Laptop theft</t></is></c>");
     TEXT_HAS(reg, "<t>RSK-2</t>");
     TEXT_HAS(reg, "<t>=Flood</t>"); /* a string cell, never a formula */
+    /* whole-number fields are numbers (no t="s" nor t="inlineStr"), the header stays text */
+    RUN(f, 0, "risk", "export");
+    const char *likelihood = fmt(f, "%c", csv_column_letter(f->r.out, "likelihood"));
+    TEXT_HAS(reg, fmt(f, "<c r=\"%s1\" s=\"1\" t=\"inlineStr\"><is><t>likelihood</t>",
+                      likelihood));
+    TEXT_HAS(reg, fmt(f, "<c r=\"%s2\"><v>4</v></c>", likelihood));
+    TEXT_HAS(reg, fmt(f, "<c r=\"%s3\"><v>1</v></c>", likelihood));
     const char *act = unzip_part(f, book, "xl/worksheets/sheet2.xml");
     TEXT_HAS(act, "<t>RTA-1</t></is></c><c r=\"B2\" t=\"inlineStr\"><is><t>Encrypt disks</t>");
     const char *method = unzip_part(f, book, "xl/worksheets/sheet3.xml");
     /* the default 5 x 5 method: scales, levels, then the matrix, highest likelihood first */
     TEXT_HAS(method, "<c r=\"A2\" t=\"inlineStr\"><is><t>likelihood</t></is></c>"
-                     "<c r=\"B2\" t=\"inlineStr\"><is><t>1</t></is></c>"
+                     "<c r=\"B2\"><v>1</v></c>"
                      "<c r=\"C2\" t=\"inlineStr\"><is><t>Rare</t>");
     TEXT_HAS(method, "<t>likelihood \\ impact</t>");
     TEXT_HAS(method, "<t>matrix</t>");
@@ -2545,16 +2568,18 @@ static void test_risk_workbook(void **state)
     const char *level = json_string_value(json_object_get(risk, "level_label"));
     assert_non_null(level);
     TEXT_HAS(heat, "<t>current</t></is></c><c r=\"B");
-    const char *cell45 = fmt(f, "<t>current</t></is></c><c r=\"B%d\" t=\"inlineStr\"><is>"
-                                "<t>4</t>", 2 + 3 * 5 + 4);
+    /* likelihood, impact, level and the counts are numbers */
+    const char *cell45 = fmt(f, "<t>current</t></is></c><c r=\"B%d\"><v>4</v></c>", 2 + 3 * 5 + 4);
     TEXT_HAS(heat, cell45);
-    const char *count45 = fmt(f, "<c r=\"H%d\" t=\"inlineStr\"><is><t>1</t>", 2 + 3 * 5 + 4);
+    TEXT_HAS(heat, fmt(f, "<c r=\"D%d\"><v>5</v></c>", 2 + 3 * 5 + 4));
+    const char *count45 = fmt(f, "<c r=\"H%d\"><v>1</v></c>", 2 + 3 * 5 + 4);
     TEXT_HAS(heat, count45);
-    const char *count11 = fmt(f, "<c r=\"H2\" t=\"inlineStr\"><is><t>0</t>");
+    const char *count11 = fmt(f, "<c r=\"H2\"><v>0</v></c>");
     TEXT_HAS(heat, count11);
     const char *residual23 = fmt(f, "<t>residual</t></is></c><c r=\"B%d\"", 2 + 25 + 1 * 5 + 2);
     TEXT_HAS(heat, residual23);
-    TEXT_HAS(heat, fmt(f, "<c r=\"H%d\" t=\"inlineStr\"><is><t>1</t>", 2 + 25 + 1 * 5 + 2));
+    TEXT_HAS(heat, fmt(f, "<c r=\"H%d\"><v>1</v></c>", 2 + 25 + 1 * 5 + 2));
+    assert_null(strstr(heat, "<c r=\"H2\" t=")); /* a count is never text */
     TEXT_HAS(heat, fmt(f, "<t>%s</t>", level));
 }
 
