@@ -6,7 +6,8 @@
 #                 the Node tests of the API (tests/js; scripts/npm-deps.sh installs their packages)
 #   make run      build, create demo.isms with a demo organization, show it
 #   make bench    build optimised and run the benchmarks, SQLite then PostgreSQL (docs/PERFORMANCE.md)
-#   make fuzz     fuzz the HTTP request path with libFuzzer (clang) for FUZZ_TIME seconds
+#   make fuzz     fuzz with libFuzzer (clang) for FUZZ_TIME seconds per target: the HTTP
+#                 request path (make fuzz-request), then the CSV import (make fuzz-import)
 
 BUILD      := build
 ASAN_BUILD := build-asan
@@ -15,7 +16,7 @@ FUZZ_BUILD := build-fuzz
 FUZZ_TIME  := 60
 MESON_OPTS := --buildtype=debugoptimized -Dwerror=true
 
-.PHONY: all deps build test run bench fuzz clean format
+.PHONY: all deps build test run bench fuzz fuzz-request fuzz-import clean format
 
 all: build
 
@@ -56,18 +57,28 @@ bench: deps $(BENCH_BUILD)/build.ninja
 	bench/bench-import.sh --kind risk --postgres $(BENCH_BUILD)
 
 # libFuzzer needs clang. The libraries get coverage (fuzzer-no-link) and ASan + UBSan;
-# the fuzz_request target links libFuzzer itself. New inputs are kept in
-# $(FUZZ_BUILD)/corpus, findings (crash-*, leak-*, timeout-*) in $(FUZZ_BUILD)/.
+# the fuzz targets (tests/fuzz) link libFuzzer themselves. New inputs are kept in
+# $(FUZZ_BUILD)/corpus and $(FUZZ_BUILD)/corpus_import, findings (crash-*, leak-*,
+# timeout-*) in $(FUZZ_BUILD)/, those of the import prefixed import-.
 $(FUZZ_BUILD)/build.ninja:
 	CC=clang meson setup $(FUZZ_BUILD) $(MESON_OPTS) -Db_lundef=false \
 	    -Db_sanitize=address,undefined '-Dc_args=-fsanitize=fuzzer-no-link -Wno-unknown-warning-option'
 
-fuzz: deps $(FUZZ_BUILD)/build.ninja
+fuzz: fuzz-request fuzz-import
+
+fuzz-request: deps $(FUZZ_BUILD)/build.ninja
 	ninja -C $(FUZZ_BUILD) tests/fuzz/fuzz_request
 	mkdir -p $(FUZZ_BUILD)/corpus
 	cp -u tests/fuzz/corpus/* $(FUZZ_BUILD)/corpus/
 	$(FUZZ_BUILD)/tests/fuzz/fuzz_request -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
 	    -artifact_prefix=$(FUZZ_BUILD)/ $(FUZZ_BUILD)/corpus
+
+fuzz-import: deps $(FUZZ_BUILD)/build.ninja
+	ninja -C $(FUZZ_BUILD) tests/fuzz/fuzz_import
+	mkdir -p $(FUZZ_BUILD)/corpus_import
+	cp -u tests/fuzz/corpus_import/* $(FUZZ_BUILD)/corpus_import/
+	$(FUZZ_BUILD)/tests/fuzz/fuzz_import -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
+	    -artifact_prefix=$(FUZZ_BUILD)/import- $(FUZZ_BUILD)/corpus_import
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

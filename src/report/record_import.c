@@ -31,6 +31,7 @@ typedef struct import_state {
     size_t starts[IMPORT_COLUMNS_MAX];   /* where each cell begins in cells */
     size_t ncells;
     bool row_too_long;
+    int nul_cell;                        /* the first cell holding a NUL byte, or -1 */
     int64_t row;                         /* 1 is the header */
     /* the header */
     int map[IMPORT_COLUMNS_MAX];         /* field index, COL_ID or COL_IGNORED */
@@ -43,6 +44,25 @@ typedef struct import_state {
 
 static void add_error(import_state *s, int64_t row, const char *column, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+
+/*
+ * Make text valid UTF-8 in place: each byte that does not start a valid
+ * sequence becomes '?'. Messages quote the file's bytes (a header, an id),
+ * and a cut at the buffer's size may split a character; the JSON of the
+ * result (jansson) and a terminal need valid text.
+ */
+static void utf8_scrub(char *text)
+{
+    for (size_t i = 0; text[i];) {
+        unsigned char c = (unsigned char)text[i];
+        size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4, chars;
+        if (strnlen(text + i, n) == n && utf8_count(text + i, n, &chars)) {
+            i += n;
+        } else {
+            text[i++] = '?';
+        }
+    }
+}
 
 static void add_error(import_state *s, int64_t row, const char *column, const char *fmt, ...)
 {
@@ -58,6 +78,8 @@ static void add_error(import_state *s, int64_t row, const char *column, const ch
     va_start(ap, fmt);
     vsnprintf(e->reason, sizeof(e->reason), fmt, ap);
     va_end(ap);
+    utf8_scrub(e->column);
+    utf8_scrub(e->reason);
 }
 
 /* --- libcsv callbacks: collect the cells of a row --------------------------------- */
@@ -69,6 +91,9 @@ static void on_cell(void *text, size_t len, void *arg)
         s->row_too_long = true;
         return;
     }
+    /* Cells are C text from here on: a NUL would silently cut one short. */
+    if (text && s->nul_cell < 0 && memchr(text, '\0', len))
+        s->nul_cell = (int)s->ncells;
     s->starts[s->ncells++] = s->cells.len;
     strbuf_add(&s->cells, text ? text : "", text ? len : 0);
     strbuf_putc(&s->cells, '\0');
@@ -95,6 +120,15 @@ static void on_row_end(int term, void *arg)
         add_error(s, s->row, "", "the row is longer than %u bytes or has more than %d cells",
                   (unsigned)IMPORT_ROW_MAX, IMPORT_COLUMNS_MAX);
         s->res->bad++;
+    } else if (s->nul_cell >= 0 && (s->row == 1 || !s->header_bad)) {
+        bool named = s->row > 1 && (size_t)s->nul_cell < s->ncols;
+        add_error(s, s->row, named ? s->names[s->nul_cell] : "",
+                  "cell %d holds a NUL byte, which no value may contain", s->nul_cell + 1);
+        if (s->row == 1)
+            s->header_bad = true;
+        else
+            s->res->rows++;
+        s->res->bad++;
     } else if (s->row == 1) {
         on_header(s);
     } else if (!s->header_bad) {
@@ -104,6 +138,7 @@ static void on_row_end(int term, void *arg)
     strbuf_reset(&s->cells);
     s->ncells = 0;
     s->row_too_long = false;
+    s->nul_cell = -1;
 }
 
 /* --- the header ---------------------------------------------------------------------- */
@@ -363,6 +398,7 @@ static void reset_result(import_state *s)
     strbuf_reset(&s->cells);
     s->ncells = 0;
     s->row_too_long = false;
+    s->nul_cell = -1;
 }
 
 static void free_names(import_state *s)

@@ -12,12 +12,14 @@
  *
  * Cells are read as the CLI reads `--FIELD VALUE` (value_parse), after the
  * export's formula guard is removed (csv_write.h); an empty cell means no
- * value. Every row goes through records_create / records_update in one
+ * value; a cell holding a NUL byte makes its row bad (no value may hold
+ * one, and C text would cut it short). Every row goes through records_create / records_update in one
  * write transaction, so validation, references, permissions and the change
  * log apply as for a single change. Every bad row is reported (up to
  * IMPORT_ERRORS_MAX errors, then only counted), with its row number in the
  * file (the header is row 1; a quoted cell may span lines, so this is the
- * CSV record number) and its column. A dry run rolls everything back;
+ * CSV record number) and its column; bytes of the file quoted in a
+ * message that are not valid UTF-8 become '?'. A dry run rolls everything back;
  * --apply commits only when no row is bad. Limits: docs/IMPORT-EXPORT.md.
  */
 #ifndef ISMS_REPORT_RECORD_IMPORT_H

@@ -2401,6 +2401,17 @@ static const char *put_file(fx *f, const char *name, const char *text)
     return path;
 }
 
+/* As put_file, for bytes that may hold a NUL. */
+static const char *put_bytes(fx *f, const char *name, const char *bytes, size_t len)
+{
+    const char *path = fmt(f, "%s/%s", f->dir, name);
+    FILE *fp = fopen(path, "wb");
+    assert_non_null(fp);
+    assert_int_equal(fwrite(bytes, 1, len, fp), len);
+    assert_int_equal(fclose(fp), 0);
+    return path;
+}
+
 /* How many entries the change log holds (records written, whatever the kind). */
 static size_t log_entries(fx *f)
 {
@@ -2685,6 +2696,27 @@ static void test_import_header_rules(void **state)
     REFUSED_LIST(f, 1, "context-issue", "row 2, column id", "context-issue", "import", badid);
 }
 
+/*
+ * Found by fuzzing the import (tests/fuzz/fuzz_import.c): a NUL byte cut a
+ * cell short silently, and an error quoting bytes that are not UTF-8 vanished
+ * from the JSON answer (jansson refuses such strings).
+ */
+static void test_import_nul_and_invalid_utf8(void **state)
+{
+    fx *f = *state;
+    static const char nul[] = "title,origin,category\nA\0B,internal,legal\nGood,external,other\n";
+    const char *csv = put_bytes(f, "nul.csv", nul, sizeof(nul) - 1);
+    REFUSED_LIST(f, 1, "context-issue", "row 2, column title: cell 1 holds a NUL byte",
+                 "context-issue", "import", csv, "--apply");
+    ERR_LACKS(f, "row 3");
+    const char *bad = put_file(f, "bad8.csv", "\xff\xfetitle,origin,category\nA,internal,legal\n");
+    REFUSED_LIST(f, 1, "context-issue", NULL, "context-issue", "import", bad, "--json");
+    json_t *j = JSON_OUT(f);
+    json_t *errs = json_object_get(j, "bad");
+    assert_int_equal(json_array_size(errs), 1);
+    JSTR_EQ(json_array_get(errs, 0), "column", "??title");
+}
+
 /* A reader may export but not import. */
 static void test_import_permission(void **state)
 {
@@ -2721,6 +2753,7 @@ int main(void)
         T_DB(test_import_dry_run_writes_nothing),
         T_DB(test_import_bad_rows),
         T_DB(test_import_header_rules),
+        T_DB(test_import_nul_and_invalid_utf8),
         T_DB(test_import_permission),
         T_DIR(test_no_arguments),
         T_DIR(test_unknown_command),
