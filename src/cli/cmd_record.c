@@ -21,8 +21,8 @@ static int record_id_arg(cli_ctx *c, const isms_kind *k, const char *verb, int64
     if (c->args.npos > 3)
         return cli_usage(c, "unexpected argument '%s'", c->args.pos[3]);
     if (!human_id_parse(k, c->args.pos[2], id))
-        return cli_usage(c, "'%s' is not a %s id (such as %s-1)", c->args.pos[2],
-                         k->name, k->prefix);
+        return cli_usage(c, "'%s' is not %s %s id (such as %s-1)", c->args.pos[2],
+                         kind_article(k), k->name, k->prefix);
     return EXIT_OK;
 }
 

@@ -262,15 +262,16 @@ static bool decode_reflist(const isms_field *f, const json_t *v, arena *a, isms_
         size_t len;
         const char *s = string_of(item, &len);
         if (!s) {
-            snprintf(reason, rsize, "entry %zu is %s, not a %s id (such as \"%s-1\")", i + 1,
-                     json_type_word(item), f->target->name, f->target->prefix);
+            snprintf(reason, rsize, "entry %zu is %s, not %s %s id (such as \"%s-1\")", i + 1,
+                     json_type_word(item), kind_article(f->target), f->target->name,
+                     f->target->prefix);
             return false;
         }
         if (!human_id_parse(f->target, s, &ids[i])) {
             char quoted[QUOTE_MAX];
-            snprintf(reason, rsize, "'%s' is not a %s id (such as %s-1)",
-                     message_text_copy(quoted, sizeof(quoted), s), f->target->name,
-                     f->target->prefix);
+            snprintf(reason, rsize, "'%s' is not %s %s id (such as %s-1)",
+                     message_text_copy(quoted, sizeof(quoted), s), kind_article(f->target),
+                     f->target->name, f->target->prefix);
             return false;
         }
         for (size_t j = 0; j < i; j++)

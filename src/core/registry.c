@@ -225,3 +225,9 @@ bool registry_check(const isms_registry *reg, isms_status *st)
     }
     return true;
 }
+
+const char *kind_article(const isms_kind *k)
+{
+    /* By spelling: no kind name starts with a silent h or a "you" sound. */
+    return k->name[0] && strchr("aeio", k->name[0]) ? "an" : "a";
+}

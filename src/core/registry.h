@@ -164,6 +164,9 @@ const isms_kind *registry_kind_by_plural(const isms_registry *reg, const char *p
 const isms_kind *registry_kind_by_prefix(const isms_registry *reg, const char *prefix,
                                          size_t len);
 
+/* "a" or "an", the article of the kind's name in messages ("an asset id", "a risk id"). */
+const char *kind_article(const isms_kind *k);
+
 const isms_field *kind_field(const isms_kind *k, const char *name);
 const isms_field *kind_role_field(const isms_kind *k, field_role role);
 size_t kind_field_index(const isms_kind *k, const isms_field *f);

@@ -219,8 +219,8 @@ static bool parse_reflist(const isms_field *f, const char *text, arena *a, isms_
         one[len] = '\0';
         int64_t id;
         if (!human_id_parse(f->target, one, &id)) {
-            snprintf(reason, rsize, "'%s' is not a %s id (such as %s-1)", one,
-                     f->target->name, f->target->prefix);
+            snprintf(reason, rsize, "'%s' is not %s %s id (such as %s-1)", one,
+                     kind_article(f->target), f->target->name, f->target->prefix);
             return false;
         }
         for (size_t i = 0; i < n; i++)

@@ -259,8 +259,8 @@ static bool row_id(import_state *s, int64_t *id)
         if (s->map[j] != COL_ID || !cell(s, j)[0])
             continue;
         if (!human_id_parse(s->k, cell(s, j), id)) {
-            add_error(s, s->row, s->names[j], "'%s' is not a %s id (such as %s-1)", cell(s, j),
-                      s->k->name, s->k->prefix);
+            add_error(s, s->row, s->names[j], "'%s' is not %s %s id (such as %s-1)", cell(s, j),
+                      kind_article(s->k), s->k->name, s->k->prefix);
             return false;
         }
     }

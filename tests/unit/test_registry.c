@@ -680,10 +680,23 @@ static void test_check_duplicates_across_kinds(void **state)
 
 #define BROKEN(fn) cmocka_unit_test_setup(fn, reset_kind)
 
+/* Messages say "an asset id" and "a risk id". */
+static void test_kind_article(void **state)
+{
+    (void)state;
+    assert_string_equal(kind_article(&kind_asset), "an");
+    assert_string_equal(kind_article(&kind_isms_risk), "an");
+    assert_string_equal(kind_article(&kind_interested_party), "an");
+    assert_string_equal(kind_article(&kind_risk), "a");
+    assert_string_equal(kind_article(&kind_person), "a");
+    assert_string_equal(kind_article(&kind_process), "a");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_default_registry_passes_check),
+        cmocka_unit_test(test_kind_article),
         cmocka_unit_test(test_fixture_registry_passes_check),
         cmocka_unit_test(test_default_registry_kinds_in_order),
         cmocka_unit_test(test_every_kind_clause_exists),
