@@ -119,6 +119,10 @@ static void on_row_end(int term, void *arg)
     } else if (s->row_too_long) {
         add_error(s, s->row, "", "the row is longer than %u bytes or has more than %d cells",
                   (unsigned)IMPORT_ROW_MAX, IMPORT_COLUMNS_MAX);
+        if (s->row == 1)
+            s->header_bad = true; /* no columns to read the rows with */
+        else
+            s->res->rows++;
         s->res->bad++;
     } else if (s->nul_cell >= 0 && (s->row == 1 || !s->header_bad)) {
         bool named = s->row > 1 && (size_t)s->nul_cell < s->ncols;

@@ -2717,6 +2717,30 @@ static void test_import_nul_and_invalid_utf8(void **state)
     JSTR_EQ(json_array_get(errs, 0), "column", "??title");
 }
 
+/* A row with too many cells is a bad row, counted among the rows; a header like it reads nothing. */
+static void test_import_row_too_long(void **state)
+{
+    fx *f = *state;
+    char row[2000] = "";
+    for (int i = 0; i < 300; i++)
+        strcat(row, "x,");
+    char text[2600];
+    snprintf(text, sizeof(text), "title,origin,category\nA,internal,legal\n%s\n", row);
+    const char *csv = put_file(f, "long.csv", text);
+    REFUSED_LIST(f, 1, "context-issue", "the row is longer than", "context-issue", "import", csv);
+    ERR_HAS(f, "row 3");
+    REFUSED_LIST(f, 1, "context-issue", NULL, "context-issue", "import", csv, "--json");
+    json_t *j = JSON_OUT(f);
+    assert_int_equal(json_integer_value(json_object_get(j, "rows")), 2);
+    assert_int_equal(json_integer_value(json_object_get(j, "bad_rows")), 1);
+    snprintf(text, sizeof(text), "%s\nA,internal,legal\n", row);
+    csv = put_file(f, "longhead.csv", text);
+    REFUSED_LIST(f, 1, "context-issue", NULL, "context-issue", "import", csv, "--json");
+    j = JSON_OUT(f);
+    assert_int_equal(json_integer_value(json_object_get(j, "rows")), 0);
+    assert_int_equal(json_integer_value(json_object_get(j, "bad_rows")), 1);
+}
+
 /* A reader may export but not import. */
 static void test_import_permission(void **state)
 {
@@ -2754,6 +2778,7 @@ int main(void)
         T_DB(test_import_bad_rows),
         T_DB(test_import_header_rules),
         T_DB(test_import_nul_and_invalid_utf8),
+        T_DB(test_import_row_too_long),
         T_DB(test_import_permission),
         T_DIR(test_no_arguments),
         T_DIR(test_unknown_command),
