@@ -67,17 +67,30 @@ static void error_text(strbuf *b, const isms_field_error *fe)
     html_lit(b, "</p>");
 }
 
+/*
+ * The attributes every control of the form has: its name, the id made from
+ * it, its accessible label (unless NULL) and aria-invalid when err names it.
+ * Returns the control's error, for error_text after the control.
+ */
+static const isms_field_error *control_attrs(strbuf *b, const char *name, const char *label,
+                                             const isms_status *err)
+{
+    const isms_field_error *fe = error_at(err, name);
+    html_attr(b, "name", name);
+    id_attr(b, name);
+    if (label)
+        html_attr(b, "aria-label", label);
+    if (fe)
+        html_lit(b, " aria-invalid=\"true\"");
+    return fe;
+}
+
 static void text_input(strbuf *b, const char *name, const char *value, const char *label,
                        const isms_status *err)
 {
-    const isms_field_error *fe = error_at(err, name);
     html_lit(b, "<input type=\"text\"");
-    html_attr(b, "name", name);
-    id_attr(b, name);
+    const isms_field_error *fe = control_attrs(b, name, label, err);
     html_attr(b, "value", value);
-    html_attr(b, "aria-label", label);
-    if (fe)
-        html_lit(b, " aria-invalid=\"true\"");
     html_lit(b, ">");
     error_text(b, fe);
 }
@@ -85,15 +98,11 @@ static void text_input(strbuf *b, const char *name, const char *value, const cha
 static void number_input(strbuf *b, const char *name, const char *value, int min, int max,
                          const isms_status *err)
 {
-    const isms_field_error *fe = error_at(err, name);
     html_lit(b, "<input type=\"number\"");
-    html_attr(b, "name", name);
-    id_attr(b, name);
+    const isms_field_error *fe = control_attrs(b, name, NULL, err);
     html_attr(b, "value", value);
     html_attr_int(b, "min", min);
     html_attr_int(b, "max", max);
-    if (fe)
-        html_lit(b, " aria-invalid=\"true\"");
     html_lit(b, ">");
     error_text(b, fe);
 }
@@ -103,13 +112,8 @@ static void level_select(strbuf *b, const char *name, const char *value, int n,
                          const rm_level_text *levels, const rm_scale_text *scale,
                          const char *blank_label, const char *aria, const isms_status *err)
 {
-    const isms_field_error *fe = error_at(err, name);
     html_lit(b, "<select");
-    html_attr(b, "name", name);
-    id_attr(b, name);
-    html_attr(b, "aria-label", aria);
-    if (fe)
-        html_lit(b, " aria-invalid=\"true\"");
+    const isms_field_error *fe = control_attrs(b, name, aria, err);
     html_lit(b, "><option value=\"\"");
     if (!value || !value[0])
         html_lit(b, " selected");
@@ -151,13 +155,12 @@ static void scale_section(web_page *pg, const char *scale, const char *title, rm
         html_lit(b, "</td><td>");
         text_input(b, label, s[k].label, arena_printf(a, "%s %d label", title, k + 1), err);
         html_lit(b, "</td><td><textarea rows=\"2\"");
-        html_attr(b, "name", desc);
-        id_attr(b, desc);
-        html_attr(b, "aria-label", arena_printf(a, "%s %d description", title, k + 1));
+        const isms_field_error *fe =
+            control_attrs(b, desc, arena_printf(a, "%s %d description", title, k + 1), err);
         html_lit(b, ">");
         html_text(b, s[k].description);
         html_lit(b, "</textarea>");
-        error_text(b, error_at(err, desc));
+        error_text(b, fe);
         html_lit(b, "</td></tr>\n");
     }
     html_lit(b, "</tbody></table></div>\n");
@@ -184,17 +187,14 @@ static void levels_section(web_page *pg, const rm_form *f, const isms_status *er
                    arena_printf(a, "Risk level %d label", k + 1), err);
         const char *colour = arena_printf(a, "levels[%d].colour", k);
         html_lit(b, "</td><td><input type=\"color\"");
-        html_attr(b, "name", colour);
-        id_attr(b, colour);
+        const isms_field_error *fe =
+            control_attrs(b, colour, arena_printf(a, "Risk level %d colour", k + 1), err);
         html_attr(b, "value", lv->colour);
-        html_attr(b, "aria-label", arena_printf(a, "Risk level %d colour", k + 1));
         html_lit(b, ">");
-        error_text(b, error_at(err, colour));
+        error_text(b, fe);
         const char *acc = arena_printf(a, "levels[%d].acceptance", k);
         html_lit(b, "</td><td><select");
-        html_attr(b, "name", acc);
-        id_attr(b, acc);
-        html_attr(b, "aria-label", arena_printf(a, "Risk level %d acceptance", k + 1));
+        fe = control_attrs(b, acc, arena_printf(a, "Risk level %d acceptance", k + 1), err);
         html_lit(b, ">");
         for (int r = 0; r < RISK_ACCEPTANCE_COUNT; r++) {
             const char *name = risk_acceptance_name((risk_acceptance_rule)r);
@@ -207,16 +207,15 @@ static void levels_section(web_page *pg, const rm_form *f, const isms_status *er
             html_lit(b, "</option>");
         }
         html_lit(b, "</select>");
-        error_text(b, error_at(err, acc));
+        error_text(b, fe);
         const char *signs = arena_printf(a, "levels[%d].management_signs", k);
         html_lit(b, "</td><td><input type=\"checkbox\" value=\"on\"");
-        html_attr(b, "name", signs);
-        id_attr(b, signs);
-        html_attr(b, "aria-label", arena_printf(a, "Risk level %d: top management signs", k + 1));
+        fe = control_attrs(b, signs,
+                           arena_printf(a, "Risk level %d: top management signs", k + 1), err);
         if (lv->signs)
             html_lit(b, " checked");
         html_lit(b, ">");
-        error_text(b, error_at(err, signs));
+        error_text(b, fe);
         html_lit(b, "</td></tr>\n");
     }
     html_lit(b, "</tbody></table></div></section>\n");
