@@ -19,6 +19,12 @@ void api_history(http_request *req, http_reply *rep);
  */
 void api_page_write(strbuf *b, const store_page *page);
 
+/*
+ * Borrow a connection of the store for the request; when none comes free
+ * the reply is made (503 busy, Retry-After: 1) and NULL is answered.
+ */
+store_conn *api_borrow(http_request *req, http_reply *rep);
+
 /* CSV and XLSX (api_transfer.c; docs/IMPORT-EXPORT.md). */
 void api_export_csv(http_request *req, http_reply *rep);
 void api_export_xlsx(http_request *req, http_reply *rep);

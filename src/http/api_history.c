@@ -62,12 +62,9 @@ void api_history(http_request *req, http_reply *rep)
         reply_problem(rep, &st);
         return;
     }
-    store_conn *c;
-    if (store_borrow(req->store, &c, &st) != ISMS_OK) {
-        reply_problem(rep, &st);
-        reply_header_set(rep, "Retry-After", "1");
+    store_conn *c = api_borrow(req, rep);
+    if (!c)
         return;
-    }
     history h;
     changelog_entry ef, et;
     isms_record *rf = NULL, *rt = NULL;

@@ -97,19 +97,6 @@ static bool list_entry(const changelog_entry *e, void *arg)
     return true;
 }
 
-/* Borrow a connection, answering 503 when none comes free. */
-static store_conn *borrow(http_request *req, http_reply *rep)
-{
-    isms_status st;
-    status_clear(&st);
-    store_conn *c;
-    if (store_borrow(req->store, &c, &st) == ISMS_OK)
-        return c;
-    reply_problem(rep, &st);
-    reply_header_set(rep, "Retry-After", "1");
-    return NULL;
-}
-
 void api_log_list(http_request *req, http_reply *rep)
 {
     isms_status st;
@@ -120,7 +107,7 @@ void api_log_list(http_request *req, http_reply *rep)
         reply_problem(rep, &st);
         return;
     }
-    store_conn *c = borrow(req, rep);
+    store_conn *c = api_borrow(req, rep);
     if (!c)
         return;
     list_walk w = {.reg = req->reg, .items = json_array(), .limit = limit};
@@ -148,7 +135,7 @@ void api_log_verify(http_request *req, http_reply *rep)
         reply_problem(rep, &st);
         return;
     }
-    store_conn *c = borrow(req, rep);
+    store_conn *c = api_borrow(req, rep);
     if (!c)
         return;
     log_verify_options o = {0};

@@ -55,8 +55,7 @@ void api_health(http_request *req, http_reply *rep)
     reply_json(rep, 200, j);
 }
 
-/* Borrow a connection for the request, answering 503 when none comes free. */
-static store_conn *borrow(http_request *req, http_reply *rep)
+store_conn *api_borrow(http_request *req, http_reply *rep)
 {
     isms_status st;
     status_clear(&st);
@@ -123,7 +122,7 @@ void api_list(http_request *req, http_reply *rep)
         reply_problem(rep, &st);
         return;
     }
-    store_conn *c = borrow(req, rep);
+    store_conn *c = api_borrow(req, rep);
     if (!c)
         return;
     store_page page;
@@ -143,7 +142,7 @@ void api_get(http_request *req, http_reply *rep)
     int64_t id;
     if (!record_id(req, rep, &id))
         return;
-    store_conn *c = borrow(req, rep);
+    store_conn *c = api_borrow(req, rep);
     if (!c)
         return;
     isms_status st;

@@ -77,13 +77,11 @@ static bool risk_id_of(http_request *req, http_reply *rep, int64_t *id)
 /* The risk itself, or a problem (404, 503) answered. */
 static store_conn *load_risk(http_request *req, http_reply *rep, int64_t id, isms_record **risk)
 {
+    store_conn *c = api_borrow(req, rep);
+    if (!c)
+        return NULL;
     isms_status st;
     status_clear(&st);
-    store_conn *c;
-    if (store_borrow(req->store, &c, &st) != ISMS_OK) {
-        reply_problem(rep, &st);
-        return NULL;
-    }
     if (store_get(c, &kind_risk, id, req->arena, risk, &st) == ISMS_OK)
         return c;
     store_return(c);

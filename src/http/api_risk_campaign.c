@@ -68,20 +68,17 @@ static void after_param(const char *name, const char *v, int64_t *out, isms_stat
 }
 
 /* Borrow a connection inside a read snapshot; on failure the reply is made. */
-static store_conn *borrow(http_request *req, http_reply *rep)
+static store_conn *borrow_snapshot(http_request *req, http_reply *rep)
 {
     if (!risk_campaigns_served(req->reg)) {
         reply_problem_status(rep, 404, "not_found", "Not found", "no risk register here");
         return NULL;
     }
+    store_conn *c = api_borrow(req, rep);
+    if (!c)
+        return NULL;
     isms_status st;
     status_clear(&st);
-    store_conn *c;
-    if (store_borrow(req->store, &c, &st) != ISMS_OK) {
-        reply_problem(rep, &st);
-        reply_header_set(rep, "Retry-After", "1");
-        return NULL;
-    }
     if (store_read_begin(c, &st) != ISMS_OK) {
         store_return(c);
         reply_problem(rep, &st);
@@ -117,7 +114,7 @@ void api_risk_campaign_coverage(http_request *req, http_reply *rep)
         reply_problem(rep, &st);
         return;
     }
-    store_conn *c = borrow(req, rep);
+    store_conn *c = borrow_snapshot(req, rep);
     if (!c)
         return;
     char now[32];
@@ -163,7 +160,7 @@ void api_risk_campaign_snapshot(http_request *req, http_reply *rep)
         reply_problem(rep, &st);
         return;
     }
-    store_conn *c = borrow(req, rep);
+    store_conn *c = borrow_snapshot(req, rep);
     if (!c)
         return;
     /* One more than the page: whether there is a next one. */
@@ -207,7 +204,7 @@ void api_risk_campaign_compare(http_request *req, http_reply *rep)
         reply_problem(rep, &st);
         return;
     }
-    store_conn *c = borrow(req, rep);
+    store_conn *c = borrow_snapshot(req, rep);
     if (!c)
         return;
     risk_comparison cmp;
@@ -233,7 +230,7 @@ void api_risk_campaign_due(http_request *req, http_reply *rep)
         reply_problem(rep, &st);
         return;
     }
-    store_conn *c = borrow(req, rep);
+    store_conn *c = borrow_snapshot(req, rep);
     if (!c)
         return;
     char now[32];

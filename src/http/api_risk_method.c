@@ -10,6 +10,7 @@
 #include "core/kinds/kinds.h"
 #include "core/risk_census.h"
 #include "core/risk_current.h"
+#include "http/api.h"
 #include "http/api_risk_method.h"
 
 /* The canonical text of m as a JSON object. */
@@ -35,13 +36,11 @@ static json_t *census_json(const risk_census *c, arena *a)
 
 void api_risk_method(http_request *req, http_reply *rep)
 {
+    store_conn *c = api_borrow(req, rep);
+    if (!c)
+        return;
     isms_status st;
     status_clear(&st);
-    store_conn *c;
-    if (store_borrow(req->store, &c, &st) != ISMS_OK) {
-        reply_problem(rep, &st);
-        return;
-    }
     const risk_method *m;
     int64_t id;
     risk_census census;

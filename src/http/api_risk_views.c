@@ -53,19 +53,6 @@ static bool basis_param(const http_request *req, bool *residual, isms_status *st
     return st->code == ISMS_OK;
 }
 
-static store_conn *borrow(http_request *req, http_reply *rep)
-{
-    isms_status st;
-    status_clear(&st);
-    store_conn *c;
-    if (store_borrow(req->store, &c, &st) != ISMS_OK) {
-        reply_problem(rep, &st);
-        reply_header_set(rep, "Retry-After", "1");
-        return NULL;
-    }
-    return c;
-}
-
 /* Parse basis and read the map; false with the reply set on any failure. */
 static bool load(http_request *req, http_reply *rep, heatmap *h, store_heat *heat)
 {
@@ -76,7 +63,7 @@ static bool load(http_request *req, http_reply *rep, heatmap *h, store_heat *hea
         reply_problem(rep, &st);
         return false;
     }
-    store_conn *c = borrow(req, rep);
+    store_conn *c = api_borrow(req, rep);
     if (!c)
         return false;
     isms_err e = heatmap_load(c, residual, req->arena, h, heat, &st);
@@ -162,7 +149,7 @@ void api_risk_flags(http_request *req, http_reply *rep)
         reply_problem(rep, &st);
         return;
     }
-    store_conn *c = borrow(req, rep);
+    store_conn *c = api_borrow(req, rep);
     if (!c)
         return;
     char today[11];
@@ -224,7 +211,7 @@ void api_risk_actions_overdue(http_request *req, http_reply *rep)
         reply_problem(rep, &st);
         return;
     }
-    store_conn *c = borrow(req, rep);
+    store_conn *c = api_borrow(req, rep);
     if (!c)
         return;
     char today[11];

@@ -33,19 +33,6 @@ static bool bool_param(http_request *req, http_reply *rep, const char *name, boo
     return true;
 }
 
-static store_conn *borrow_conn(http_request *req, http_reply *rep)
-{
-    isms_status st;
-    status_clear(&st);
-    store_conn *c;
-    if (store_borrow(req->store, &c, &st) != ISMS_OK) {
-        reply_problem(rep, &st);
-        reply_header_set(rep, "Retry-After", "1");
-        return NULL;
-    }
-    return c;
-}
-
 static void attachment(http_reply *rep, const isms_kind *k, const char *ext)
 {
     /* The plural is [a-z-] only (registry_check), so it needs no quoting. */
@@ -57,7 +44,7 @@ void api_export_csv(http_request *req, http_reply *rep)
     export_options opt = {0};
     if (!bool_param(req, rep, "retired", &opt.retired))
         return;
-    store_conn *c = borrow_conn(req, rep);
+    store_conn *c = api_borrow(req, rep);
     if (!c)
         return;
     isms_status st;
@@ -108,7 +95,7 @@ void api_export_xlsx(http_request *req, http_reply *rep)
         return;
     }
     close(fd);
-    store_conn *c = borrow_conn(req, rep);
+    store_conn *c = api_borrow(req, rep);
     isms_err e = ISMS_EBUSY;
     if (c) {
         e = report_export_xlsx(c, req->kind, path, &opt, &st);
