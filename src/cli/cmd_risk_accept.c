@@ -27,17 +27,6 @@ static int risk_arg(cli_ctx *c, const char *verb, int64_t *id)
     return EXIT_OK;
 }
 
-typedef struct accept_args {
-    isms_record *acc;
-    arena *a;
-} accept_args;
-
-static isms_err do_accept(store_txn *t, void *arg, isms_status *st)
-{
-    accept_args *w = arg;
-    return records_create(t, w->acc, w->a, st);
-}
-
 static int risk_exists(cli_ctx *c, store *s, int64_t id)
 {
     isms_status st;
@@ -68,8 +57,7 @@ static int verb_accept(cli_ctx *c, store *s)
         return rc;
     isms_status st;
     status_clear(&st);
-    accept_args w = {risk_acceptance_new(&c->arena, id, role, rationale, exception, until, &st),
-                     &c->arena};
+    isms_record *acc = risk_acceptance_new(&c->arena, id, role, rationale, exception, until, &st);
     if (st.code != ISMS_OK)
         return cli_fail(c, &st);
     if ((rc = risk_exists(c, s, id)) != EXIT_OK)
@@ -81,14 +69,14 @@ static int verb_accept(cli_ctx *c, store *s)
     isms_write_ctx ctx;
     write_ctx_for(&ctx, &c->principal, "cli");
     ctx.signed_act = true;
-    if (store_write(s, &ctx, do_accept, &w, &st) != ISMS_OK)
+    if (records_create_one(s, &ctx, acc, &c->arena, &st) != ISMS_OK)
         return cli_fail(c, &st);
     if (c->json) {
-        json_t *j = record_to_json(w.acc);
+        json_t *j = record_to_json(acc);
         print_json(c, j);
         json_decref(j);
     } else
-        fprintf(c->out, "ACC-%lld: %s\n", (long long)w.acc->id, record_title(w.acc));
+        fprintf(c->out, "ACC-%lld: %s\n", (long long)acc->id, record_title(acc));
     return EXIT_OK;
 }
 

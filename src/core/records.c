@@ -193,6 +193,24 @@ isms_err records_create(store_txn *t, isms_record *rec, arena *a, isms_status *s
     return e;
 }
 
+typedef struct create_one {
+    isms_record *rec;
+    arena *a;
+} create_one;
+
+static isms_err write_one(store_txn *t, void *arg, isms_status *st)
+{
+    create_one *w = arg;
+    return records_create(t, w->rec, w->a, st);
+}
+
+isms_err records_create_one(store *s, const isms_write_ctx *ctx, isms_record *rec, arena *a,
+                            isms_status *st)
+{
+    create_one w = {rec, a};
+    return store_write_again(s, ctx, write_one, &w, st);
+}
+
 static isms_err load_current_as(store_txn *t, const isms_kind *k, int64_t id,
                                 int64_t if_version, bool check_principal, arena *a,
                                 isms_record **out, isms_status *st);

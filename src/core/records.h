@@ -23,6 +23,10 @@ void records_fill_defaults(isms_record *rec, arena *a);
 /* Store a new record built by the caller (values unset where not given). */
 isms_err records_create(store_txn *t, isms_record *rec, arena *a, isms_status *st);
 
+/* records_create in a write transaction of its own, tried again while the store is busy. */
+isms_err records_create_one(store *s, const isms_write_ctx *ctx, isms_record *rec, arena *a,
+                            isms_status *st);
+
 /*
  * Apply changes to (k, id). if_version is the version the user read; 0 means
  * "the version stored now" (the CLI without --if-version). *out is the record

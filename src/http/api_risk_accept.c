@@ -89,17 +89,6 @@ static store_conn *load_risk(http_request *req, http_reply *rep, int64_t id, ism
     return NULL;
 }
 
-typedef struct accept_args {
-    isms_record *acc;
-    arena *a;
-} accept_args;
-
-static isms_err do_accept(store_txn *t, void *arg, isms_status *st)
-{
-    accept_args *w = arg;
-    return records_create(t, w->acc, w->a, st);
-}
-
 static bool decode(http_request *req, http_reply *rep, accept_body *b, isms_status *st)
 {
     json_t *body = json_parse_body(req->body, req->body_len, st);
@@ -143,14 +132,12 @@ void api_risk_accept(http_request *req, http_reply *rep)
     accept_body b = {0};
     if (!decode(req, rep, &b, &st))
         return;
-    accept_args w = {risk_acceptance_new(req->arena, id, b.role, b.rationale, b.exception,
-                                         b.until, &st),
-                     req->arena};
-    if (st.code != ISMS_OK)
-        {
-            reply_problem(rep, &st);
-            return;
-        }
+    isms_record *acc =
+        risk_acceptance_new(req->arena, id, b.role, b.rationale, b.exception, b.until, &st);
+    if (st.code != ISMS_OK) {
+        reply_problem(rep, &st);
+        return;
+    }
     store_conn *c = load_risk(req, rep, id, &risk);
     if (!c)
         return;
@@ -161,22 +148,19 @@ void api_risk_accept(http_request *req, http_reply *rep)
     if (r != SIGNING_OK) {
         if (r == SIGNING_NEEDED || r == SIGNING_REFUSED)
             st.code = r == SIGNING_NEEDED ? ISMS_EINVALID : ISMS_EFORBIDDEN;
-        {
-            reply_problem(rep, &st);
-            return;
-        }
+        reply_problem(rep, &st);
+        return;
     }
     isms_write_ctx ctx;
     write_ctx_for(&ctx, &req->principal, "api");
     ctx.signed_act = true;
-    if (store_write_again(req->store, &ctx, do_accept, &w, &st) != ISMS_OK)
-        {
-            reply_problem(rep, &st);
-            return;
-        }
-    reply_header_set(rep, "Location", "/api/v1/risk-acceptances/ACC-%lld", (long long)w.acc->id);
-    reply_header_set(rep, "ETag", "\"%lld\"", (long long)w.acc->version);
-    reply_json(rep, 201, record_to_json(w.acc));
+    if (records_create_one(req->store, &ctx, acc, req->arena, &st) != ISMS_OK) {
+        reply_problem(rep, &st);
+        return;
+    }
+    reply_header_set(rep, "Location", "/api/v1/risk-acceptances/ACC-%lld", (long long)acc->id);
+    reply_header_set(rep, "ETag", "\"%lld\"", (long long)acc->version);
+    reply_json(rep, 201, record_to_json(acc));
 }
 
 void api_risk_acceptances(http_request *req, http_reply *rep)
@@ -197,11 +181,10 @@ void api_risk_acceptances(http_request *req, http_reply *rep)
     if (e == ISMS_OK)
         e = risk_overdue_actions(c, id, today, req->arena, &overdue, &noverdue, &st);
     store_return(c);
-    if (e != ISMS_OK)
-        {
-            reply_problem(rep, &st);
-            return;
-        }
+    if (e != ISMS_OK) {
+        reply_problem(rep, &st);
+        return;
+    }
     json_t *list = json_array(), *late = json_array();
     for (size_t i = 0; i < n; i++) {
         json_t *j = record_to_json(items[i]);

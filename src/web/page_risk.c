@@ -282,17 +282,6 @@ static void accept_again(http_request *req, http_reply *rep, unsigned status, in
     page_end(&pg);
 }
 
-typedef struct accept_args {
-    isms_record *acc;
-    arena *a;
-} accept_args;
-
-static isms_err do_accept(store_txn *t, void *arg, isms_status *st)
-{
-    accept_args *w = arg;
-    return records_create(t, w->acc, w->a, st);
-}
-
 void web_risk_accept(http_request *req, http_reply *rep)
 {
     int64_t id;
@@ -315,9 +304,8 @@ void web_risk_accept(http_request *req, http_reply *rep)
                        until && until[0] ? until : NULL, exception && exception[0]};
     isms_status st;
     status_clear(&st);
-    accept_args w = {risk_acceptance_new(req->arena, id, in.role, in.rationale, in.exception,
-                                         in.until, &st),
-                     req->arena};
+    isms_record *acc =
+        risk_acceptance_new(req->arena, id, in.role, in.rationale, in.exception, in.until, &st);
     if (st.code != ISMS_OK) {
         accept_again(req, rep, 422, id, &in, &st);
         return;
@@ -332,7 +320,7 @@ void web_risk_accept(http_request *req, http_reply *rep)
     isms_write_ctx ctx;
     write_ctx_for(&ctx, &req->principal, "web");
     ctx.signed_act = true;
-    if (store_write_again(req->store, &ctx, do_accept, &w, &st) != ISMS_OK) {
+    if (records_create_one(req->store, &ctx, acc, req->arena, &st) != ISMS_OK) {
         accept_again(req, rep, (unsigned)isms_err_http_status(st.code), id, &in, &st);
         return;
     }
